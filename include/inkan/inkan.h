@@ -1,0 +1,13 @@
+/*
+ * inkan/inkan.h: the whole public API of libinkan in one include.
+ */
+#ifndef INKAN_INKAN_H
+#define INKAN_INKAN_H
+
+#include <inkan/common.h>
+#include <inkan/dns.h>
+#include <inkan/limits.h>
+#include <inkan/msg.h>
+#include <inkan/util.h>
+
+#endif

@@ -1,0 +1,82 @@
+/*
+ * inkan/limits.h: every limit inkan enforces, in one place.
+ *
+ * Each limit is a named constant with the reason for its value, and a field
+ * of struct inkan_limits, which parsers and checks take by pointer. Start
+ * from the defaults and change what you must:
+ *
+ *	struct inkan_limits lim;
+ *
+ *	inkan_limits_default(&lim);
+ *	lim.hdr_line_max = 998 + 2;	// reject anything RFC 5322 forbids
+ *	parser = inkan_hdr_parser_new(&lim);
+ *
+ * A NULL limits pointer anywhere in the API means the defaults.
+ */
+#ifndef INKAN_LIMITS_H
+#define INKAN_LIMITS_H
+
+#include <inkan/common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Message header section (lib/msg). RFC 5322 2.1.1 limits a line to 998
+ * characters plus CRLF, but real mail breaks that; like Postfix's
+ * line_length_limit and header_size_limit we accept more, then refuse
+ * with a clear error instead of splitting or truncating a field (which
+ * would break DKIM).
+ */
+#define INKAN_HDR_LINE_MAX 16384     /* one physical line, CRLF included */
+#define INKAN_HDR_FIELD_MAX 102400   /* one field with all its folds */
+#define INKAN_HDR_FIELDS_MAX 1000    /* fields in one header section */
+#define INKAN_HDR_SECTION_MAX 1048576 /* whole header section, in bytes */
+
+/* Address lists (RFC 5322 3.4) and SMTP paths (RFC 5321 4.1.2). */
+#define INKAN_ADDR_LIST_MAX 1000     /* mailboxes in one address-list */
+#define INKAN_ADDR_COMMENT_DEPTH 32  /* nesting of ( comments ) */
+/* RFC 5321 4.5.3.1: local-part 64 octets, domain 255, path 256. */
+#define INKAN_SMTP_LOCALPART_MAX 64
+#define INKAN_SMTP_DOMAIN_MAX 255
+#define INKAN_SMTP_PATH_MAX 256
+/* RFC 1035 2.3.4: a name is at most 255 octets, a label 63. */
+#define INKAN_DNS_NAME_MAX 255
+#define INKAN_DNS_LABEL_MAX 63
+
+/* DNS (lib/dns). */
+#define INKAN_DNS_TIMEOUT_MS 5000    /* per query; RFC 7208 4.6.4 asks 20 s
+				        for a whole SPF check */
+#define INKAN_DNS_CNAME_MAX 8        /* CNAME chain length before SERVFAIL */
+#define INKAN_DNS_RR_MAX 1024        /* records in one answer */
+
+struct inkan_limits {
+	/* lib/msg header parser */
+	size_t hdr_line_max;
+	size_t hdr_field_max;
+	size_t hdr_fields_max;
+	size_t hdr_section_max;
+	/* lib/msg address and path parsers */
+	size_t addr_list_max;
+	size_t addr_comment_depth;
+	size_t smtp_localpart_max;
+	size_t smtp_domain_max;
+	size_t smtp_path_max;
+	/* lib/dns */
+	unsigned dns_timeout_ms;
+	size_t dns_cname_max;
+	size_t dns_rr_max;
+};
+
+/* Fills *lim with the defaults above. */
+INKAN_API void inkan_limits_default(struct inkan_limits *lim);
+
+/* The defaults, for callers that pass NULL. Never NULL. */
+INKAN_API const struct inkan_limits *inkan_limits_defaults(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

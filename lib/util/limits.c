@@ -1,0 +1,31 @@
+/*
+ * limits.c: the default limits (see inkan/limits.h for the reasons).
+ */
+#include <inkan/limits.h>
+
+static const struct inkan_limits defaults = {
+	.hdr_line_max = INKAN_HDR_LINE_MAX,
+	.hdr_field_max = INKAN_HDR_FIELD_MAX,
+	.hdr_fields_max = INKAN_HDR_FIELDS_MAX,
+	.hdr_section_max = INKAN_HDR_SECTION_MAX,
+	.addr_list_max = INKAN_ADDR_LIST_MAX,
+	.addr_comment_depth = INKAN_ADDR_COMMENT_DEPTH,
+	.smtp_localpart_max = INKAN_SMTP_LOCALPART_MAX,
+	.smtp_domain_max = INKAN_SMTP_DOMAIN_MAX,
+	.smtp_path_max = INKAN_SMTP_PATH_MAX,
+	.dns_timeout_ms = INKAN_DNS_TIMEOUT_MS,
+	.dns_cname_max = INKAN_DNS_CNAME_MAX,
+	.dns_rr_max = INKAN_DNS_RR_MAX,
+};
+
+void
+inkan_limits_default(struct inkan_limits *lim)
+{
+	*lim = defaults;
+}
+
+const struct inkan_limits *
+inkan_limits_defaults(void)
+{
+	return &defaults;
+}
