@@ -260,7 +260,8 @@ parse_literal(struct pp *p)
 		tag = inkan_cursor_skip_while(&p->c, INKAN_CC_LDH);
 		if (tag > 0 && peek(p) == ':') {
 			if (p->c.ptr[p->c.pos - 1] == '-')
-				return fail(p, INKAN_ERR_SYNTAX,
+				return fail_at(p, p->c.pos - 1,
+				    INKAN_ERR_SYNTAX,
 				    "address literal tag ends with '-'");
 			advance(p, 1);
 			n = 0;
@@ -463,8 +464,9 @@ parse_path(struct pp *p, size_t path_max)
 		return fail_unexpected(p, "expected '<'");
 	/* RFC 5321 4.5.3.1.3: 256 octets, punctuation included. */
 	if (n > path_max)
-		return fail_at(p, start + path_max, INKAN_ERR_LIMIT,
-		    "path longer than smtp_path_max");
+		return fail_at(p,
+		    start + path_max < p->c.pos ? start + path_max : p->c.pos,
+		    INKAN_ERR_LIMIT, "path longer than smtp_path_max");
 	return true;
 }
 
