@@ -103,8 +103,8 @@ struct inkan_addr_mailbox {
 	   comments and white space, included). */
 	struct inkan_view local_raw;
 	/* The local part's value: quotes, quoted-pair backslashes and CFWS
-	   removed. Two different addresses can have the same value here
-	   ("a b"@x and "a\ b"@x); compare local_raw to tell them apart. */
+	   removed ("john doe" for "john doe"@x). It may hold spaces and
+	   specials: to write the address out again, use local_raw. */
 	struct inkan_view local;
 	/* The domain as written (a domain-literal with its brackets). */
 	struct inkan_view domain_raw;

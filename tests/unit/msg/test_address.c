@@ -114,6 +114,13 @@ static const struct acase cases[] = {
 	{ "obs-group-list", "g: , ,;", 0, 0, 0, INKAN_OK, 0, 0, OBS,
 	    { { NULL, NULL, NULL, NULL, NULL, NULL, 0 } } },
 
+	{ "quoted group name", "\"My Group\" (x): a@x.example;", 0, 0, 0,
+	    INKAN_OK, 0, 1, INKAN_ADDR_F_GROUP,
+	    { { "", "a", "x.example", "My Group", NULL, NULL, 0 } } },
+	{ "obs-route inside a group", "g: <@r.example:a@x.example>;", 0, 0, 0,
+	    INKAN_OK, 0, 1, OBS,
+	    { { "", "a", "x.example", "g", NULL, NULL, INKAN_ADDR_F_ROUTE } } },
+
 	/* ---- local parts ---- */
 	{ "quoted local part", "\"john doe\"@example.com", 0, 0, 0, INKAN_OK, 0,
 	    1, 0,
@@ -131,6 +138,14 @@ static const struct acase cases[] = {
 	    INKAN_OK, 0, 1, OBS,
 	    { { "", "joe.smith", "example.com", "", "\"joe\".smith", NULL,
 		0 } } },
+
+	{ "comments inside angle brackets",
+	    "<(c)joe(c)@(c)x.example(c)> (after)", 0, 0, 0, INKAN_OK, 0, 1, 0,
+	    { { "", "joe", "x.example", "", "joe", "x.example", 0 } } },
+	{ "quoted-pair of UTF-8", "\"J\\Ã¶rg\" <j@x.example>", 0, 0, 0,
+	    INKAN_OK, 0, 1, 0,
+	    { { "JÃ¶rg", "j", "x.example", "", NULL, NULL,
+		INKAN_ADDR_F_UTF8_NAME } } },
 
 	/* ---- domains ---- */
 	{ "domain literal", "joe@[192.0.2.1]", 0, 0, 0, INKAN_OK, 0, 1, 0,
@@ -198,6 +213,42 @@ static const struct acase cases[] = {
 	    { { "=?utf-8?q?J=C3=B6rg?=", "j", "x.example", "", NULL, NULL,
 		0 } } },
 
+	{ "4-byte UTF-8 in a display name", "\xf0\x9f\x98\x80 <a@x.example>", 0,
+	    0, 0, INKAN_OK, 0, 1, 0,
+	    { { "\xf0\x9f\x98\x80", "a", "x.example", "", NULL, NULL,
+		INKAN_ADDR_F_UTF8_NAME } } },
+	{ "label longer than 63 octets",
+	    "a@bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	    ".example",
+	    0, 0, 0, INKAN_OK, 0, 1, 0,
+	    { { "", "a", "", "", NULL, NULL, 0 } } },
+	{ "IDNA maps to a name that is not a host name",
+	    "a@a\xef\xbc\xbf"
+	    "b.b\xc3\xbc"
+	    "cher.de",
+	    0, 0, 0, INKAN_OK, 0, 1, 0,
+	    { { "", "a", "", "", NULL, NULL, INKAN_ADDR_F_IDN } } },
+	{ "obs-qp of a control character", "\"a\\\001b\" <a@x.example>", 0, 0,
+	    0, INKAN_OK, 0, 1, OBS,
+	    { { "a\001b", "a", "x.example", "", NULL, NULL, OBS } } },
+
+	{ "A-label form longer than 255 octets",
+	    "a@\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc."
+	    "\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc."
+	    "\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc."
+	    "\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc."
+	    "\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc."
+	    "\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc."
+	    "\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc."
+	    "\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc."
+	    "\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc."
+	    "\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc.\xc3\xbc",
+	    0, 0, 0, INKAN_OK, 0, 1, 0,
+	    { { "", "a", "", "", NULL, NULL, INKAN_ADDR_F_IDN } } },
+	{ "domain literal in a route", "<@[192.0.2.1]:a@x.example>", 0, 0, 0,
+	    INKAN_OK, 0, 1, OBS,
+	    { { "", "a", "x.example", "", NULL, NULL, INKAN_ADDR_F_ROUTE } } },
+
 	/* ---- errors ---- */
 	{ "empty value", "", 0, 0, 0, SYN, 0, 0, 0,
 	    { { NULL, NULL, NULL, NULL, NULL, NULL, 0 } } },
@@ -237,6 +288,16 @@ static const struct acase cases[] = {
 	{ "line break not followed by WSP", "a@x.example,\r\nb@y.example", 0, 0,
 	    0, SYN, 12, 0, 0, { { NULL, NULL, NULL, NULL, NULL, NULL, 0 } } },
 	{ "group inside a group", "g: h: a@x.example;;", 0, 0, 0, SYN, 4, 0, 0,
+	    { { NULL, NULL, NULL, NULL, NULL, NULL, 0 } } },
+	{ "group members without a comma", "g: a@x.example b@y.example;", 0, 0,
+	    0, SYN, 15, 0, 0, { { NULL, NULL, NULL, NULL, NULL, NULL, 0 } } },
+	{ "NUL in a quoted string", "\"a\0b\" <a@x.example>", 20, 0, 0, SYN, 2,
+	    0, 0, { { NULL, NULL, NULL, NULL, NULL, NULL, 0 } } },
+	{ "backslash at the end", "\"abc\\", 0, 0, 0, SYN, 4, 0, 0,
+	    { { NULL, NULL, NULL, NULL, NULL, NULL, 0 } } },
+	{ "unterminated domain literal", "a@[192.0.2.1", 0, 0, 0, SYN, 12, 0, 0,
+	    { { NULL, NULL, NULL, NULL, NULL, NULL, 0 } } },
+	{ "route of commas only", "<,,:a@x.example>", 0, 0, 0, SYN, 3, 0, 0,
 	    { { NULL, NULL, NULL, NULL, NULL, NULL, 0 } } },
 	{ "group not ended", "g: a@x.example", 0, 0, 0, SYN, 14, 0, 0,
 	    { { NULL, NULL, NULL, NULL, NULL, NULL, 0 } } },
@@ -453,6 +514,55 @@ test_comment_depth(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* Domains too long for DNS parse, but have no usable domain. */
+static void
+test_long_domains(void **state)
+{
+	static const struct {
+		size_t len;
+		enum inkan_status want;
+	} t[] = {
+		{ 255, INKAN_OK },
+		{ 256, INKAN_ERR_LIMIT },
+		{ 1024, INKAN_ERR_LIMIT },
+		{ 1025, INKAN_ERR_LIMIT },
+		{ 5000, INKAN_ERR_LIMIT },
+	};
+	char in[8192];
+	struct inkan_arena arena;
+	struct inkan_addr_list list;
+	size_t i, j, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		n = 0;
+		in[n++] = 'a';
+		in[n++] = '@';
+		for (j = 0; j < t[i].len; j++)
+			in[n++] =
+			    (j % 60 == 59 && j + 1 < t[i].len) ? '.' : 'b';
+		inkan_arena_init(&arena, 1 << 20);
+		assert_int_equal(
+		    inkan_addr_list_parse(in, n, NULL, 0, &arena, &list),
+		    INKAN_OK);
+		assert_int_equal(list.count, 1);
+		assert_int_equal(list.mailboxes[0].domain_raw.len, t[i].len);
+		if (list.mailboxes[0].domain_status != t[i].want) {
+			print_error("domain of %zu: got %s (%s), want %s\n",
+			    t[i].len,
+			    inkan_strerror(list.mailboxes[0].domain_status),
+			    list.mailboxes[0].domain_error
+				? list.mailboxes[0].domain_error
+				: "-",
+			    inkan_strerror(t[i].want));
+			fail();
+		}
+		assert_int_equal(list.mailboxes[0].domain.len,
+		    t[i].want == INKAN_OK ? t[i].len : 0);
+		inkan_arena_clear(&arena);
+	}
+}
+
 /* The default addr_list_max exactly, and one more. */
 static void
 test_list_max_default(void **state)
@@ -534,6 +644,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_comment_depth),
+		cmocka_unit_test(test_long_domains),
 		cmocka_unit_test(test_list_max_default),
 		cmocka_unit_test(test_arena_exhausted),
 		cmocka_unit_test(test_invalid_arguments),

@@ -311,6 +311,27 @@ static const struct pcase cases[] = {
 	{ .name = "comment", .in = "<a@b.example (x)>", .st = SYN, .used = 12 },
 	{ .name = "NUL", .in = "<a\0@b>", .len = 6, .st = SYN, .used = 2 },
 	{ .name = "empty argument", .in = "", .st = SYN, .used = 0 },
+	{ .name = "control character in a quoted local part",
+	    .in = "<\"a\001\"@b.example>",
+	    .st = SYN,
+	    .used = 3 },
+	{ .name = "general literal without content",
+	    .in = "<a@[tag:]>",
+	    .st = SYN,
+	    .used = 8 },
+	{ .name = "IPv6 literal too long",
+	    .in = "<a@[IPv6:1111111111111111111111111111111111111111111111111"
+		  "11111111111111111111]>",
+	    .st = SYN,
+	    .used = 72 },
+	{ .name = "route element without '@'",
+	    .in = "<@a.example,b.example:x@y.example>",
+	    .st = SYN,
+	    .used = 12 },
+	{ .name = "8-bit byte instead of '<'",
+	    .in = "\xc3\xa9",
+	    .st = SYN,
+	    .used = 0 },
 };
 
 static int
