@@ -254,6 +254,18 @@ rrset_get(struct zone_node *n, unsigned type, struct zone_rrset **s_r)
 	return INKAN_OK;
 }
 
+/* True if set s holds a record identical to rr. */
+static bool
+rrset_has(const struct zone_rrset *s, const ldns_rr *rr)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < s->n; i++)
+		if (ldns_rr_compare(s->rrs[i], rr) == 0)
+			return true;
+	return false;
+}
+
 enum inkan_status
 zone_table_add_rr(struct zone_table *t, ldns_rr *rr, size_t rr_max)
 {
@@ -262,7 +274,6 @@ zone_table_add_rr(struct zone_table *t, ldns_rr *rr, size_t rr_max)
 	struct zone_rrset *s;
 	enum inkan_status st;
 	bool had_data;
-	size_t i;
 
 	if (owner == NULL ||
 	    dns_wire_len(ldns_rdf_data(owner), ldns_rdf_size(owner)) !=
@@ -277,11 +288,10 @@ zone_table_add_rr(struct zone_table *t, ldns_rr *rr, size_t rr_max)
 	if ((st = rrset_get(n, ldns_rr_get_type(rr), &s)) != INKAN_OK)
 		goto fail;
 	/* RFC 2181 5: an RRset holds each record once. */
-	for (i = 0; i < s->n; i++)
-		if (ldns_rr_compare(s->rrs[i], rr) == 0) {
-			ldns_rr_free(rr);
-			return INKAN_OK;
-		}
+	if (rrset_has(s, rr)) {
+		ldns_rr_free(rr);
+		return INKAN_OK;
+	}
 	if (s->n >= rr_max) {
 		st = INKAN_ERR_LIMIT;
 		goto fail;
@@ -353,9 +363,8 @@ zone_table_set_secure(struct zone_table *t, const uint8_t *wire, size_t len)
 }
 
 /*
- * Checks that merging src into dst stays within rr_max per RRset (counting
- * duplicates, so it may refuse a little early), so that the merge itself
- * fails only when memory runs out.
+ * Checks that merging src into dst stays within rr_max per RRset, so that
+ * the merge itself fails only when memory runs out.
  */
 static enum inkan_status
 merge_check(const struct zone_table *dst, const struct zone_table *src,
@@ -374,7 +383,12 @@ merge_check(const struct zone_table *dst, const struct zone_table *src,
 				const struct zone_rrset *ds =
 				    node_set(d, n->sets[i].type);
 
-				if (ds != NULL && ds->n + n->sets[i].n > rr_max)
+				size_t j, total = ds != NULL ? ds->n : 0;
+
+				for (j = 0; j < n->sets[i].n; j++)
+					if (!rrset_has(ds, n->sets[i].rrs[j]))
+						total++;
+				if (total > rr_max)
 					return INKAN_ERR_LIMIT;
 			}
 		}

@@ -325,7 +325,7 @@ record(struct zparse *p, const char *s)
 	}
 	st = zone_table_add_rr(p->t, rr, p->lim->dns_rr_max);
 	if (st == INKAN_ERR_LIMIT)
-		return perr(p, p->entry_line,
+		(void)perr(p, p->entry_line,
 		    "more than %zu records in one RRset (dns_rr_max)",
 		    p->lim->dns_rr_max);
 	return st;
