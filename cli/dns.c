@@ -100,8 +100,8 @@ print_rdata(const struct inkan_dns_record *rr)
 	}
 	switch ((unsigned)rr->type) {
 	case INKAN_DNS_A:
-		fputs(inet_ntop(AF_INET, rr->u.addr, addr, sizeof(addr)),
-		    stdout);
+		fputs(
+		    inet_ntop(AF_INET, rr->u.addr, addr, sizeof(addr)), stdout);
 		break;
 	case INKAN_DNS_AAAA:
 		fputs(inet_ntop(AF_INET6, rr->u.addr, addr, sizeof(addr)),
@@ -214,27 +214,27 @@ json_record(const struct inkan_dns_record *rr)
 	if (o == NULL)
 		return NULL;
 	json_object_set_new(o, "name", json_string(rr->owner));
-	json_object_set_new(o, "type",
-	    json_string(type_name(rr->type, tb, sizeof(tb))));
+	json_object_set_new(
+	    o, "type", json_string(type_name(rr->type, tb, sizeof(tb))));
 	json_object_set_new(o, "ttl", json_integer(rr->ttl));
 	if (rr->is_raw) {
-		json_object_set_new(o, "rdata",
-		    json_hex(rr->u.raw.data, rr->u.raw.len));
+		json_object_set_new(
+		    o, "rdata", json_hex(rr->u.raw.data, rr->u.raw.len));
 		return o;
 	}
 	switch ((unsigned)rr->type) {
 	case INKAN_DNS_A:
 	case INKAN_DNS_AAAA:
 		json_object_set_new(o, "address",
-		    json_string(inet_ntop(rr->type == INKAN_DNS_A ? AF_INET
-								  : AF_INET6,
-			rr->u.addr, addr, sizeof(addr))));
+		    json_string(
+			inet_ntop(rr->type == INKAN_DNS_A ? AF_INET : AF_INET6,
+			    rr->u.addr, addr, sizeof(addr))));
 		break;
 	case INKAN_DNS_MX:
-		json_object_set_new(o, "preference",
-		    json_integer(rr->u.mx.preference));
-		json_object_set_new(o, "exchange",
-		    json_string(rr->u.mx.exchange));
+		json_object_set_new(
+		    o, "preference", json_integer(rr->u.mx.preference));
+		json_object_set_new(
+		    o, "exchange", json_string(rr->u.mx.exchange));
 		break;
 	case INKAN_DNS_CNAME:
 	case INKAN_DNS_PTR:
@@ -259,14 +259,13 @@ json_record(const struct inkan_dns_record *rr)
 			json_object_set_new(o, "escaped", json_true());
 		break;
 	case INKAN_DNS_TLSA:
-		json_object_set_new(o, "usage",
-		    json_integer(rr->u.tlsa.usage));
-		json_object_set_new(o, "selector",
-		    json_integer(rr->u.tlsa.selector));
-		json_object_set_new(o, "matching_type",
-		    json_integer(rr->u.tlsa.matching_type));
-		json_object_set_new(o, "data",
-		    json_hex(rr->u.tlsa.data, rr->u.tlsa.len));
+		json_object_set_new(o, "usage", json_integer(rr->u.tlsa.usage));
+		json_object_set_new(
+		    o, "selector", json_integer(rr->u.tlsa.selector));
+		json_object_set_new(
+		    o, "matching_type", json_integer(rr->u.tlsa.matching_type));
+		json_object_set_new(
+		    o, "data", json_hex(rr->u.tlsa.data, rr->u.tlsa.len));
 		break;
 	default:
 		break;
@@ -290,14 +289,14 @@ print_json(const struct inkan_dns_answer *a)
 		return EX_OSERR;
 	}
 	json_object_set_new(o, "name", json_string(a->name));
-	json_object_set_new(o, "type",
-	    json_string(type_name(a->type, tb, sizeof(tb))));
-	json_object_set_new(o, "rcode",
-	    json_string(inkan_dns_rcode_to_name(a->rcode)));
+	json_object_set_new(
+	    o, "type", json_string(type_name(a->type, tb, sizeof(tb))));
+	json_object_set_new(
+	    o, "rcode", json_string(inkan_dns_rcode_to_name(a->rcode)));
 	json_object_set_new(o, "secure", json_boolean(a->secure));
 	json_object_set_new(o, "ttl", json_integer(a->ttl));
-	json_object_set_new(o, "canonical_name",
-	    json_string(a->canonical_name));
+	json_object_set_new(
+	    o, "canonical_name", json_string(a->canonical_name));
 	if (a->why != NULL)
 		json_object_set_new(o, "why", json_string(a->why));
 	for (i = 0; i < a->chain_count; i++)
@@ -334,14 +333,15 @@ cmd_lookup(int argc, char **argv, const struct cli_opts *o)
 			rest = true;
 			continue;
 		}
-		if (!rest && (strcmp(argv[i], "--help") == 0 ||
-				 strcmp(argv[i], "-h") == 0)) {
+		if (!rest &&
+		    (strcmp(argv[i], "--help") == 0 ||
+			strcmp(argv[i], "-h") == 0)) {
 			dns_usage(stdout);
 			return 0;
 		}
 		if (!rest && argv[i][0] == '-' && argv[i][1] != '\0')
-			return cli_usage("dns lookup: unknown option '%s'",
-			    argv[i]);
+			return cli_usage(
+			    "dns lookup: unknown option '%s'", argv[i]);
 		if (n == 2)
 			return cli_usage("dns lookup: too many arguments "
 					 "(NAME TYPE)");

@@ -34,8 +34,8 @@
  *		inkan_buf_init(&txt, 65536);
  *		for (i = 0; i < a->count; i++) {
  *			inkan_buf_reset(&txt);
- *			if (inkan_dns_txt_join(&a->records[i], &txt) == INKAN_OK)
- *				puts(inkan_buf_cstr(&txt));
+ *			if (inkan_dns_txt_join(&a->records[i], &txt) ==
+ *INKAN_OK) puts(inkan_buf_cstr(&txt));
  *		}
  *		inkan_buf_clear(&txt);
  *	}
@@ -90,8 +90,8 @@ enum inkan_dns_type {
  * form "TYPE257" into *type_r. Returns INKAN_ERR_SYNTAX for an unknown
  * name and INKAN_ERR_INVAL for a meta or query type such as ANY.
  */
-INKAN_API enum inkan_status inkan_dns_type_from_name(const char *name,
-    enum inkan_dns_type *type_r);
+INKAN_API enum inkan_status inkan_dns_type_from_name(
+    const char *name, enum inkan_dns_type *type_r);
 
 /*
  * The mnemonic of type ("TXT"), a static string; NULL for a type that has
@@ -102,10 +102,10 @@ INKAN_API const char *inkan_dns_type_to_name(enum inkan_dns_type type);
 /* What a lookup came to. */
 enum inkan_dns_rcode {
 	INKAN_DNS_NOERROR = 0, /* records of the type are present */
-	INKAN_DNS_NXDOMAIN,    /* the name does not exist (RFC 8020) */
-	INKAN_DNS_NODATA,      /* the name exists, without that type */
-	INKAN_DNS_SERVFAIL,    /* the servers failed, or DNSSEC was bogus */
-	INKAN_DNS_TIMEOUT,     /* no answer within the timeout */
+	INKAN_DNS_NXDOMAIN, /* the name does not exist (RFC 8020) */
+	INKAN_DNS_NODATA, /* the name exists, without that type */
+	INKAN_DNS_SERVFAIL, /* the servers failed, or DNSSEC was bogus */
+	INKAN_DNS_TIMEOUT, /* no answer within the timeout */
 };
 
 /* "NOERROR", "NXDOMAIN", "NODATA", "SERVFAIL", "TIMEOUT"; never NULL. */
@@ -242,8 +242,8 @@ struct inkan_resolver_stats {
 };
 
 /* Fills *stats_r with r's counters so far. */
-INKAN_API void inkan_resolver_stats(const struct inkan_resolver *r,
-    struct inkan_resolver_stats *stats_r);
+INKAN_API void inkan_resolver_stats(
+    const struct inkan_resolver *r, struct inkan_resolver_stats *stats_r);
 
 /*
  * Frees *r (and, for an overlay, the two resolvers it owns) and sets *r to
@@ -276,7 +276,7 @@ INKAN_API enum inkan_status inkan_resolver_new_zone(
 
 /* Where and why zone text was refused. */
 struct inkan_zone_error {
-	size_t line;	   /* 1-based line, 0 when not about one line */
+	size_t line; /* 1-based line, 0 when not about one line */
 	char message[256]; /* NUL-terminated; input bytes in it are escaped */
 };
 
@@ -342,9 +342,8 @@ INKAN_API enum inkan_status inkan_resolver_zone_add_txt(
  * time, also while other threads look up. Returns INKAN_ERR_INVAL for a
  * bad name or rcode or a resolver that is not a zone; INKAN_ERR_NOMEM.
  */
-INKAN_API enum inkan_status inkan_resolver_zone_inject(
-    struct inkan_resolver *r, const char *name, enum inkan_dns_type type,
-    enum inkan_dns_rcode rcode);
+INKAN_API enum inkan_status inkan_resolver_zone_inject(struct inkan_resolver *r,
+    const char *name, enum inkan_dns_type type, enum inkan_dns_rcode rcode);
 
 /*
  * Marks answers for name and every name below it as DNSSEC-secure, like

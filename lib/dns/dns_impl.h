@@ -50,16 +50,16 @@ enum inkan_status dns_resolver_new(const struct dns_backend_ops *ops,
     void *impl, const struct inkan_limits *limits, struct inkan_resolver **r_r);
 
 /* r's backend state if r has backend ops, else NULL. */
-void *dns_resolver_impl(struct inkan_resolver *r,
-    const struct dns_backend_ops *ops);
+void *dns_resolver_impl(
+    struct inkan_resolver *r, const struct dns_backend_ops *ops);
 
 /* Dispatches q to r's backend and counts the answer. */
 enum inkan_status dns_lookup_query(struct inkan_resolver *r,
     const struct dns_query *q, struct inkan_dns_answer **answer_r);
 
 /* q for a name in our presentation form (as answers carry it). */
-enum inkan_status dns_query_from_presentation(const char *name,
-    enum inkan_dns_type type, struct dns_query *q);
+enum inkan_status dns_query_from_presentation(
+    const char *name, enum inkan_dns_type type, struct dns_query *q);
 
 /* True for types a lookup may not ask for (RFC 6895 3.1). */
 bool dns_type_is_meta(unsigned type);
@@ -71,20 +71,20 @@ bool dns_type_is_meta(unsigned type);
  * to lowercase wire form in wire[INKAN_DNS_NAME_MAX]. INKAN_ERR_INVAL for
  * an empty label, a label over 63 octets or a name over 253 characters.
  */
-enum inkan_status dns_name_from_text(const char *name, uint8_t *wire,
-    size_t *len_r);
+enum inkan_status dns_name_from_text(
+    const char *name, uint8_t *wire, size_t *len_r);
 
 /*
  * Appends the presentation form of wire name wire[0..len) as the public
  * header describes (lowercase, escaped, no trailing dot, root ".").
  * INKAN_ERR_SYNTAX if wire is not a well-formed uncompressed name.
  */
-enum inkan_status dns_name_format(const uint8_t *wire, size_t len,
-    struct inkan_buf *out);
+enum inkan_status dns_name_format(
+    const uint8_t *wire, size_t len, struct inkan_buf *out);
 
 /* A malloc'd presentation form of a wire name, or NULL (see status). */
-enum inkan_status dns_name_strdup(const uint8_t *wire, size_t len,
-    char **str_r);
+enum inkan_status dns_name_strdup(
+    const uint8_t *wire, size_t len, char **str_r);
 
 /* ASCII case-insensitive equality of two wire names. */
 bool dns_wire_eq(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
@@ -95,8 +95,8 @@ size_t dns_wire_len(const uint8_t *wire, size_t max);
 /* ---- records and answers (rr.c) ---------------------------------------- */
 
 /* Converts rr into *rec (owned by the caller; free with dns_record_clear). */
-enum inkan_status dns_record_from_ldns(const ldns_rr *rr,
-    struct inkan_dns_record *rec);
+enum inkan_status dns_record_from_ldns(
+    const ldns_rr *rr, struct inkan_dns_record *rec);
 void dns_record_clear(struct inkan_dns_record *rec);
 
 /* A new answer for q with no records. why may be NULL. */
@@ -118,8 +118,8 @@ enum inkan_status dns_answer_from_rrs(const struct dns_query *q,
     struct inkan_dns_answer **answer_r);
 
 /* Sets a->why to a copy of why (replacing any). */
-enum inkan_status dns_answer_set_why(struct inkan_dns_answer *a,
-    const char *why);
+enum inkan_status dns_answer_set_why(
+    struct inkan_dns_answer *a, const char *why);
 
 /* ---- zone tables (zone.c) and zone text (zonefile.c) ------------------- */
 
@@ -133,15 +133,14 @@ void zone_table_free(struct zone_table **t);
  * are kept once (RFC 2181 5); INKAN_ERR_LIMIT if the RRset would hold more
  * than rr_max records.
  */
-enum inkan_status zone_table_add_rr(struct zone_table *t, ldns_rr *rr,
-    size_t rr_max);
+enum inkan_status zone_table_add_rr(
+    struct zone_table *t, ldns_rr *rr, size_t rr_max);
 
 /* rcode NOERROR removes the fault. Type 0 is every type. */
 enum inkan_status zone_table_set_fault(struct zone_table *t,
-    const uint8_t *wire, size_t len, unsigned type,
-    enum inkan_dns_rcode rcode);
-enum inkan_status zone_table_set_secure(struct zone_table *t,
-    const uint8_t *wire, size_t len);
+    const uint8_t *wire, size_t len, unsigned type, enum inkan_dns_rcode rcode);
+enum inkan_status zone_table_set_secure(
+    struct zone_table *t, const uint8_t *wire, size_t len);
 
 /*
  * Parses zone text into t (a fresh table the caller merges afterwards).

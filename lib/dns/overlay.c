@@ -30,8 +30,7 @@ append_chain(struct inkan_dns_answer *dst, struct inkan_dns_answer *src)
 		return INKAN_OK;
 	if ((p = realloc(dst->chain, sz)) == NULL)
 		return INKAN_ERR_NOMEM;
-	memcpy(p + dst->chain_count, src->chain,
-	    src->chain_count * sizeof(*p));
+	memcpy(p + dst->chain_count, src->chain, src->chain_count * sizeof(*p));
 	dst->chain = p;
 	dst->chain_count = n;
 	free(src->chain);
@@ -46,8 +45,7 @@ append_chain(struct inkan_dns_answer *dst, struct inkan_dns_answer *src)
  */
 static enum inkan_status
 overlay_resolve(struct inkan_resolver *r, struct overlay *o,
-    const struct dns_query *q, size_t links,
-    struct inkan_dns_answer **answer_r)
+    const struct dns_query *q, size_t links, struct inkan_dns_answer **answer_r)
 {
 	struct inkan_dns_answer *a = NULL, *rest = NULL;
 	struct dns_query next;
@@ -70,12 +68,13 @@ overlay_resolve(struct inkan_resolver *r, struct overlay *o,
 	links += a->chain_count;
 	if (links > r->limits.dns_cname_max) {
 		a->rcode = INKAN_DNS_SERVFAIL;
-		st = dns_answer_set_why(a, "CNAME chain longer than "
-					   "dns_cname_max links");
+		st = dns_answer_set_why(a,
+		    "CNAME chain longer than "
+		    "dns_cname_max links");
 		goto done;
 	}
-	if ((st = dns_query_from_presentation(a->canonical_name, q->type,
-		 &next)) != INKAN_OK ||
+	if ((st = dns_query_from_presentation(
+		 a->canonical_name, q->type, &next)) != INKAN_OK ||
 	    (st = overlay_resolve(r, o, &next, links, &rest)) != INKAN_OK ||
 	    (st = append_chain(a, rest)) != INKAN_OK)
 		goto done;
@@ -107,8 +106,8 @@ done:
 }
 
 static enum inkan_status
-overlay_lookup(struct inkan_resolver *r, void *impl,
-    const struct dns_query *q, struct inkan_dns_answer **answer_r)
+overlay_lookup(struct inkan_resolver *r, void *impl, const struct dns_query *q,
+    struct inkan_dns_answer **answer_r)
 {
 	return overlay_resolve(r, impl, q, 0, answer_r);
 }

@@ -262,8 +262,8 @@ inkan_dns_txt_join(const struct inkan_dns_record *rr, struct inkan_buf *out)
 		return INKAN_ERR_INVAL;
 	/* RFC 7208 3.3, RFC 6376 3.6.2.2: concatenate, add nothing. */
 	for (i = 0; i < rr->u.txt.count; i++)
-		inkan_buf_append(out, rr->u.txt.strings[i].data,
-		    rr->u.txt.strings[i].len);
+		inkan_buf_append(
+		    out, rr->u.txt.strings[i].data, rr->u.txt.strings[i].len);
 	return out->err;
 }
 
@@ -334,8 +334,8 @@ dns_lookup_query(struct inkan_resolver *r, const struct dns_query *q,
 }
 
 enum inkan_status
-dns_query_from_presentation(const char *name, enum inkan_dns_type type,
-    struct dns_query *q)
+dns_query_from_presentation(
+    const char *name, enum inkan_dns_type type, struct dns_query *q)
 {
 	char buf[4 * INKAN_DNS_NAME_MAX + 2];
 	ldns_rdf *rdf;
@@ -344,8 +344,8 @@ dns_query_from_presentation(const char *name, enum inkan_dns_type type,
 	memset(q, 0, sizeof(*q));
 	q->type = type;
 	/* Our names have no trailing dot; ldns wants one to see them whole. */
-	n = snprintf(buf, sizeof(buf), "%s%s", name,
-	    strcmp(name, ".") == 0 ? "" : ".");
+	n = snprintf(
+	    buf, sizeof(buf), "%s%s", name, strcmp(name, ".") == 0 ? "" : ".");
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return INKAN_ERR_INVAL;
 	if ((rdf = ldns_dname_new_frm_str(buf)) == NULL)
@@ -375,8 +375,8 @@ inkan_resolver_queries(const struct inkan_resolver *r)
 }
 
 void
-inkan_resolver_stats(const struct inkan_resolver *cr,
-    struct inkan_resolver_stats *st)
+inkan_resolver_stats(
+    const struct inkan_resolver *cr, struct inkan_resolver_stats *st)
 {
 	struct inkan_resolver *r = unconst(cr);
 

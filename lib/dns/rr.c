@@ -128,8 +128,8 @@ typed_from_ldns(const ldns_rr *rr, struct inkan_dns_record *rec)
 		    ldns_rdf_data(ldns_rr_rdf(rr, 2))[0];
 		d = ldns_rr_rdf(rr, 3);
 		rec->u.tlsa.len = ldns_rdf_size(d);
-		if ((rec->u.tlsa.data = memdup0(ldns_rdf_data(d),
-			 rec->u.tlsa.len)) == NULL)
+		if ((rec->u.tlsa.data =
+			    memdup0(ldns_rdf_data(d), rec->u.tlsa.len)) == NULL)
 			return INKAN_ERR_NOMEM;
 		return INKAN_OK;
 	}
@@ -151,8 +151,8 @@ raw_from_ldns(const ldns_rr *rr, struct inkan_dns_record *rec)
 		st = INKAN_ERR_NOMEM;
 	else {
 		rec->u.raw.len = ldns_buffer_position(b);
-		if ((rec->u.raw.data = memdup0(ldns_buffer_begin(b),
-			 rec->u.raw.len)) == NULL)
+		if ((rec->u.raw.data = memdup0(
+			 ldns_buffer_begin(b), rec->u.raw.len)) == NULL)
 			st = INKAN_ERR_NOMEM;
 	}
 	ldns_buffer_free(b);
@@ -254,8 +254,8 @@ dns_answer_new(const struct dns_query *q, enum inkan_dns_rcode rcode,
 	a->rcode = rcode;
 	if ((st = dns_name_strdup(q->wire, q->wire_len, &a->name)) !=
 		INKAN_OK ||
-	    (st = dns_name_strdup(q->wire, q->wire_len,
-		 &a->canonical_name)) != INKAN_OK ||
+	    (st = dns_name_strdup(q->wire, q->wire_len, &a->canonical_name)) !=
+		INKAN_OK ||
 	    (st = dns_answer_set_why(a, why)) != INKAN_OK) {
 		inkan_dns_answer_free(&a);
 		return st;
@@ -366,8 +366,8 @@ build(struct inkan_dns_answer *a, const struct dns_query *q,
 	if (links > 0) {
 		free(a->canonical_name);
 		a->canonical_name = NULL;
-		if ((st = dns_name_strdup(cur, cur_len,
-			 &a->canonical_name)) != INKAN_OK)
+		if ((st = dns_name_strdup(cur, cur_len, &a->canonical_name)) !=
+		    INKAN_OK)
 			return st;
 	}
 	for (i = 0; i < ldns_rr_list_rr_count(rrs); i++) {
@@ -408,9 +408,9 @@ dns_answer_from_rrs(const struct dns_query *q, enum inkan_dns_rcode rcode,
 		return st;
 	a->secure = secure;
 	a->ttl = neg_ttl;
-	if (rrs != NULL && (rcode == INKAN_DNS_NOERROR ||
-			       rcode == INKAN_DNS_NXDOMAIN ||
-			       rcode == INKAN_DNS_NODATA) &&
+	if (rrs != NULL &&
+	    (rcode == INKAN_DNS_NOERROR || rcode == INKAN_DNS_NXDOMAIN ||
+		rcode == INKAN_DNS_NODATA) &&
 	    (st = build(a, q, rrs, lim)) != INKAN_OK) {
 		inkan_dns_answer_free(&a);
 		return st;

@@ -36,7 +36,7 @@ struct ubr {
 	unsigned timeout_ms;
 	pthread_mutex_t mu;
 	pthread_cond_t cv; /* on CLOCK_MONOTONIC */
-	bool processing;   /* a thread is polling ub_fd (under mu) */
+	bool processing; /* a thread is polling ub_fd (under mu) */
 };
 
 struct ubq {
@@ -173,16 +173,16 @@ convert(struct inkan_resolver *r, const struct dns_query *q, int err,
 	}
 	rcode = map_rcode(res->rcode, why, sizeof(why));
 	if (rcode == INKAN_DNS_SERVFAIL)
-		return dns_answer_new(q, rcode, why[0] != '\0' ? why : NULL,
-		    answer_r);
+		return dns_answer_new(
+		    q, rcode, why[0] != '\0' ? why : NULL, answer_r);
 	if (res->answer_packet == NULL || res->answer_len <= 0 ||
-	    ldns_wire2pkt(&pkt, res->answer_packet,
-		(size_t)res->answer_len) != LDNS_STATUS_OK)
+	    ldns_wire2pkt(&pkt, res->answer_packet, (size_t)res->answer_len) !=
+		LDNS_STATUS_OK)
 		return dns_answer_new(q, INKAN_DNS_SERVFAIL,
 		    "unparsable answer packet", answer_r);
 	st = dns_answer_from_rrs(q, rcode, ldns_pkt_answer(pkt),
-	    res->secure != 0, res->ttl > 0 ? (uint32_t)res->ttl : 0,
-	    &r->limits, answer_r);
+	    res->secure != 0, res->ttl > 0 ? (uint32_t)res->ttl : 0, &r->limits,
+	    answer_r);
 	ldns_pkt_free(pkt);
 	return st;
 }
@@ -225,8 +225,8 @@ ub_lookup(struct inkan_resolver *r, void *impl, const struct dns_query *q,
 		/* From here uq may be freed by the callback. */
 		if (ub_cancel(u->ctx, id) == 0)
 			free(uq);
-		snprintf(why, sizeof(why), "no answer within %u ms",
-		    u->timeout_ms);
+		snprintf(
+		    why, sizeof(why), "no answer within %u ms", u->timeout_ms);
 		st = dns_answer_new(q, INKAN_DNS_TIMEOUT, why, answer_r);
 		goto out;
 	}
@@ -270,8 +270,7 @@ configure(struct ub_ctx *ctx, const struct inkan_unbound_options *o)
 
 	/* The library never prints: unbound's log goes nowhere. */
 	if (ub_ctx_set_option(ctx, "use-syslog:", "no") != 0 ||
-	    ub_ctx_debugout(ctx, NULL) != 0 ||
-	    ub_ctx_async(ctx, 1) != 0)
+	    ub_ctx_debugout(ctx, NULL) != 0 || ub_ctx_async(ctx, 1) != 0)
 		return INKAN_ERR_DNS;
 	if (o->trust_anchor_file != NULL) {
 		/* libunbound reads it only at the first query; check now. */

@@ -37,7 +37,7 @@ struct zone_node {
 	struct zone_node *next; /* hash chain */
 	uint32_t hash;
 	bool has_below; /* a name with records lies below: exists */
-	bool secure;	/* ;! SECURE: this name and everything below */
+	bool secure; /* ;! SECURE: this name and everything below */
 	struct zone_rrset *sets;
 	size_t nsets;
 	struct zone_fault *faults;
@@ -367,8 +367,8 @@ zone_table_set_secure(struct zone_table *t, const uint8_t *wire, size_t len)
  * the merge itself fails only when memory runs out.
  */
 static enum inkan_status
-merge_check(const struct zone_table *dst, const struct zone_table *src,
-    size_t rr_max)
+merge_check(
+    const struct zone_table *dst, const struct zone_table *src, size_t rr_max)
 {
 	size_t b, i;
 
@@ -416,8 +416,8 @@ merge(struct zone_table *dst, struct zone_table *src, size_t rr_max)
 
 				s->n = 0; /* the records move to dst */
 				for (j = 0; j < cnt; j++) {
-					st = zone_table_add_rr(dst, s->rrs[j],
-					    rr_max);
+					st = zone_table_add_rr(
+					    dst, s->rrs[j], rr_max);
 					if (st != INKAN_OK) {
 						for (j++; j < cnt; j++)
 							ldns_rr_free(s->rrs[j]);
@@ -431,8 +431,8 @@ merge(struct zone_table *dst, struct zone_table *src, size_t rr_max)
 					 n->faults[i].rcode)) != INKAN_OK)
 					return st;
 			if (n->secure &&
-			    (st = zone_table_set_secure(dst, n->wire,
-				 n->len)) != INKAN_OK)
+			    (st = zone_table_set_secure(
+				 dst, n->wire, n->len)) != INKAN_OK)
 				return st;
 		}
 	}
@@ -442,8 +442,8 @@ merge(struct zone_table *dst, struct zone_table *src, size_t rr_max)
 /* ---- lookups ---------------------------------------------------------- */
 
 static const struct zone_fault *
-fault_for(const struct zone_table *t, const uint8_t *wire, size_t len,
-    unsigned type)
+fault_for(
+    const struct zone_table *t, const uint8_t *wire, size_t len, unsigned type)
 {
 	const struct zone_node *n = node_find(t, wire, len);
 	const struct zone_fault *any = NULL;
@@ -529,8 +529,7 @@ synthesize(const ldns_rr *rr, const uint8_t *cur, size_t cur_len,
 
 static enum inkan_status
 push_set(const struct zone_rrset *s, const struct zone_node *wild,
-    const uint8_t *cur, size_t cur_len, ldns_rr_list *out,
-    ldns_rr_list *owned)
+    const uint8_t *cur, size_t cur_len, ldns_rr_list *out, ldns_rr_list *owned)
 {
 	enum inkan_status st;
 	size_t i;
@@ -579,8 +578,8 @@ why_name(char *why, size_t size, const char *what, const uint8_t *wire,
 	else if (tn != NULL)
 		snprintf(why, size, "%s %s %s", what, inkan_buf_cstr(&b), tn);
 	else
-		snprintf(why, size, "%s %s TYPE%u", what, inkan_buf_cstr(&b),
-		    type);
+		snprintf(
+		    why, size, "%s %s TYPE%u", what, inkan_buf_cstr(&b), type);
 	inkan_buf_clear(&b);
 }
 
@@ -646,8 +645,8 @@ walk(const struct zone_table *t, const struct dns_query *q,
 		target = ldns_rr_rdf(cn, 0);
 		if (target == NULL ||
 		    ldns_rdf_get_type(target) != LDNS_RDF_TYPE_DNAME ||
-		    dns_wire_len(ldns_rdf_data(target), ldns_rdf_size(target)) !=
-			ldns_rdf_size(target)) {
+		    dns_wire_len(ldns_rdf_data(target),
+			ldns_rdf_size(target)) != ldns_rdf_size(target)) {
 			w->rcode = INKAN_DNS_SERVFAIL;
 			why_name(w->why, sizeof(w->why), "bad CNAME at", cur,
 			    cur_len, 0);
@@ -662,7 +661,8 @@ walk(const struct zone_table *t, const struct dns_query *q,
 		}
 		if (!ldns_rr_list_push_rr(out, (ldns_rr *)(uintptr_t)cn))
 			return INKAN_ERR_NOMEM;
-		if (seen(q, out, ldns_rdf_data(target), ldns_rdf_size(target))) {
+		if (seen(
+			q, out, ldns_rdf_data(target), ldns_rdf_size(target))) {
 			w->rcode = INKAN_DNS_SERVFAIL;
 			why_name(w->why, sizeof(w->why), "CNAME loop at",
 			    ldns_rdf_data(target), ldns_rdf_size(target), 0);
@@ -695,8 +695,8 @@ zone_lookup(struct inkan_resolver *r, void *impl, const struct dns_query *q,
 		    w.rcode == INKAN_DNS_TIMEOUT)
 			st = dns_answer_new(q, w.rcode, w.why, answer_r);
 		else
-			st = dns_answer_from_rrs(q, w.rcode, out, w.secure, 0,
-			    &r->limits, answer_r);
+			st = dns_answer_from_rrs(
+			    q, w.rcode, out, w.secure, 0, &r->limits, answer_r);
 	}
 	pthread_rwlock_unlock(&z->lock);
 out:
@@ -726,8 +726,8 @@ static const struct dns_backend_ops zone_ops = {
 };
 
 enum inkan_status
-inkan_resolver_new_zone(const struct inkan_limits *limits,
-    struct inkan_resolver **r_r)
+inkan_resolver_new_zone(
+    const struct inkan_limits *limits, struct inkan_resolver **r_r)
 {
 	struct zone *z;
 	enum inkan_status st;
@@ -770,7 +770,8 @@ load(struct inkan_resolver *r, const void *text, size_t len, bool single,
 	if (z == NULL || (text == NULL && len > 0))
 		return INKAN_ERR_INVAL;
 	if (len > r->limits.dns_zone_file_max) {
-		zone_error(err, 0, "zone text is larger than dns_zone_file_max");
+		zone_error(
+		    err, 0, "zone text is larger than dns_zone_file_max");
 		return INKAN_ERR_LIMIT;
 	}
 	if ((st = zone_table_new(&t)) != INKAN_OK)
@@ -796,8 +797,8 @@ inkan_resolver_zone_load_string(struct inkan_resolver *r, const void *text,
 }
 
 enum inkan_status
-inkan_resolver_zone_add_rr(struct inkan_resolver *r, const char *rr,
-    struct inkan_zone_error *err_r)
+inkan_resolver_zone_add_rr(
+    struct inkan_resolver *r, const char *rr, struct inkan_zone_error *err_r)
 {
 	if (rr == NULL)
 		return INKAN_ERR_INVAL;
@@ -805,8 +806,8 @@ inkan_resolver_zone_add_rr(struct inkan_resolver *r, const char *rr,
 }
 
 enum inkan_status
-inkan_resolver_zone_load_file(struct inkan_resolver *r, const char *path,
-    struct inkan_zone_error *err_r)
+inkan_resolver_zone_load_file(
+    struct inkan_resolver *r, const char *path, struct inkan_zone_error *err_r)
 {
 	FILE *f = NULL;
 	struct stat sb;
@@ -884,8 +885,8 @@ inkan_resolver_zone_add_txt(struct inkan_resolver *r, const char *name,
 		sbuf[0] = (uint8_t)strings[i].len;
 		if (strings[i].len > 0)
 			memcpy(sbuf + 1, strings[i].ptr, strings[i].len);
-		if ((f = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_STR,
-			 strings[i].len + 1, sbuf)) == NULL)
+		if ((f = ldns_rdf_new_frm_data(
+			 LDNS_RDF_TYPE_STR, strings[i].len + 1, sbuf)) == NULL)
 			goto nomem;
 		if (!ldns_rr_push_rdf(rr, f)) {
 			ldns_rdf_deep_free(f);

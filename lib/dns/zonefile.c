@@ -29,24 +29,23 @@ struct zparse {
 	const uint8_t *text;
 	size_t len;
 	size_t pos;
-	size_t line;	   /* line of text[pos], 1-based */
+	size_t line; /* line of text[pos], 1-based */
 	size_t entry_line; /* line where the current entry started */
-	bool single;	   /* exactly one record, nothing else */
+	bool single; /* exactly one record, nothing else */
 	const struct inkan_limits *lim;
 	struct zone_table *t;
 	struct inkan_zone_error *err;
-	ldns_rdf *origin;   /* $ORIGIN, or NULL */
+	ldns_rdf *origin; /* $ORIGIN, or NULL */
 	ldns_rdf *sentinel; /* given to ldns as origin when there is none */
-	ldns_rdf *prev;	    /* owner of the previous record */
-	uint32_t ttl;	    /* $TTL */
+	ldns_rdf *prev; /* owner of the previous record */
+	uint32_t ttl; /* $TTL */
 	bool have_ttl;
 	size_t records;
 	struct inkan_buf entry;
 };
 
-static enum inkan_status
-perr(struct zparse *p, size_t line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static enum inkan_status perr(struct zparse *p, size_t line, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
 
 static enum inkan_status
 perr(struct zparse *p, size_t line, const char *fmt, ...)
@@ -165,8 +164,9 @@ directive(struct zparse *p, const uint8_t *s, size_t n)
 	bool secure = false;
 
 	if (p->single)
-		return perr(p, p->entry_line, "a directive where one record "
-					      "was expected");
+		return perr(p, p->entry_line,
+		    "a directive where one record "
+		    "was expected");
 	if (n >= sizeof(buf))
 		return perr(p, p->entry_line, "directive line too long");
 	memcpy(buf, s, n);
@@ -201,8 +201,8 @@ directive(struct zparse *p, const uint8_t *s, size_t n)
 	if ((st = parse_name(p, tok[1], &name)) != INKAN_OK)
 		return st;
 	if (secure)
-		st = zone_table_set_secure(p->t, ldns_rdf_data(name),
-		    ldns_rdf_size(name));
+		st = zone_table_set_secure(
+		    p->t, ldns_rdf_data(name), ldns_rdf_size(name));
 	else
 		st = zone_table_set_fault(p->t, ldns_rdf_data(name),
 		    ldns_rdf_size(name), (unsigned)type, rcode);
@@ -220,8 +220,9 @@ control(struct zparse *p, char *s)
 	enum inkan_status st;
 
 	if (p->single)
-		return perr(p, p->entry_line, "'%s' where one record was "
-					      "expected",
+		return perr(p, p->entry_line,
+		    "'%s' where one record was "
+		    "expected",
 		    ntok > 0 ? snippet(tok[0], sn, sizeof(sn)) : "$");
 	if (strcasecmp(tok[0], "$INCLUDE") == 0)
 		return perr(p, p->entry_line,
@@ -277,8 +278,8 @@ check_rr(struct zparse *p, const ldns_rr *rr)
 	if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN)
 		return perr(p, p->entry_line, "only class IN is supported");
 	if (dns_type_is_meta(type))
-		return perr(p, p->entry_line, "TYPE%u is not a data type",
-		    type);
+		return perr(
+		    p, p->entry_line, "TYPE%u is not a data type", type);
 	if (p->origin == NULL) {
 		if (is_relative(p, ldns_rr_owner(rr)))
 			return perr(p, p->entry_line,
@@ -477,8 +478,8 @@ zone_text_parse(const uint8_t *text, size_t len, bool single,
 	p.t = t;
 	p.err = err;
 	inkan_buf_init(&p.entry, lim->dns_zone_file_max);
-	if ((p.sentinel = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME,
-		 sizeof(sentinel), sentinel)) == NULL) {
+	if ((p.sentinel = ldns_rdf_new_frm_data(
+		 LDNS_RDF_TYPE_DNAME, sizeof(sentinel), sentinel)) == NULL) {
 		st = INKAN_ERR_NOMEM;
 		goto out;
 	}

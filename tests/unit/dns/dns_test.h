@@ -61,8 +61,8 @@ rr_text(const struct inkan_dns_record *rr, char *buf, size_t size)
 		    (unsigned)rr->u.tlsa.usage, (unsigned)rr->u.tlsa.selector,
 		    (unsigned)rr->u.tlsa.matching_type);
 		for (i = 0; i < rr->u.tlsa.len && off + 3 < size; i++)
-			off += (size_t)snprintf(buf + off, size - off, "%02X",
-			    rr->u.tlsa.data[i]);
+			off += (size_t)snprintf(
+			    buf + off, size - off, "%02X", rr->u.tlsa.data[i]);
 		break;
 	default:
 		snprintf(buf, size, "type%u", (unsigned)rr->type);

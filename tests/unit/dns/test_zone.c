@@ -17,11 +17,13 @@
 
 /* 255 x and 255 y, the longest character-strings. */
 #define X16 "xxxxxxxxxxxxxxxx"
-#define X255 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 \
-	"xxxxxxxxxxxxxxx"
+#define X255                                                        \
+	X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 \
+	    "xxxxxxxxxxxxxxx"
 #define Y16 "yyyyyyyyyyyyyyyy"
-#define Y255 Y16 Y16 Y16 Y16 Y16 Y16 Y16 Y16 Y16 Y16 Y16 Y16 Y16 Y16 Y16 \
-	"yyyyyyyyyyyyyyy"
+#define Y255                                                        \
+	Y16 Y16 Y16 Y16 Y16 Y16 Y16 Y16 Y16 Y16 Y16 Y16 Y16 Y16 Y16 \
+	    "yyyyyyyyyyyyyyy"
 
 static const char zone_text[] =
     "; the test zone\n"
@@ -88,8 +90,8 @@ static const struct lookup_case lookups[] = {
 	    "10 mx.example.org", false, 0 },
 	{ "Mx.Example.Org", INKAN_DNS_A, INKAN_DNS_NOERROR, 1, "192.0.2.1",
 	    false, 0 },
-	{ "mx.example.org", INKAN_DNS_AAAA, INKAN_DNS_NOERROR, 1,
-	    "2001:db8::1", false, 0 },
+	{ "mx.example.org", INKAN_DNS_AAAA, INKAN_DNS_NOERROR, 1, "2001:db8::1",
+	    false, 0 },
 	{ "mx.example.org", INKAN_DNS_TXT, INKAN_DNS_NODATA, 0, NULL, false,
 	    0 },
 	{ "nothere.example.org", INKAN_DNS_A, INKAN_DNS_NXDOMAIN, 0, NULL,
@@ -102,16 +104,16 @@ static const struct lookup_case lookups[] = {
 	{ "_25._tcp.mx.example.org", INKAN_DNS_TLSA, INKAN_DNS_NOERROR, 1,
 	    "3 1 1 ABCDEF", false, 0 },
 	/* CNAMEs (RFC 1034 3.6.2). */
-	{ "alias.example.org", INKAN_DNS_A, INKAN_DNS_NOERROR, 1,
-	    "192.0.2.1", false, 1 },
+	{ "alias.example.org", INKAN_DNS_A, INKAN_DNS_NOERROR, 1, "192.0.2.1",
+	    false, 1 },
 	{ "alias.example.org", INKAN_DNS_CNAME, INKAN_DNS_NOERROR, 1,
 	    "mx.example.org", false, 0 },
-	{ "alias.example.org", INKAN_DNS_TXT, INKAN_DNS_NODATA, 0, NULL,
-	    false, 1 },
+	{ "alias.example.org", INKAN_DNS_TXT, INKAN_DNS_NODATA, 0, NULL, false,
+	    1 },
 	{ "chain1.example.org", INKAN_DNS_AAAA, INKAN_DNS_NOERROR, 1,
 	    "2001:db8::1", false, 3 },
-	{ "loop1.example.org", INKAN_DNS_A, INKAN_DNS_SERVFAIL, 0, NULL,
-	    false, 0 },
+	{ "loop1.example.org", INKAN_DNS_A, INKAN_DNS_SERVFAIL, 0, NULL, false,
+	    0 },
 	{ "self.example.org", INKAN_DNS_A, INKAN_DNS_SERVFAIL, 0, NULL, false,
 	    0 },
 	{ "dangling.example.org", INKAN_DNS_A, INKAN_DNS_NXDOMAIN, 0, NULL,
@@ -156,15 +158,15 @@ static const struct lookup_case lookups[] = {
 	    false, 0 },
 	{ "fault-txt.example.org", INKAN_DNS_A, INKAN_DNS_NOERROR, 1,
 	    "192.0.2.8", false, 0 },
-	{ "chainf.example.org", INKAN_DNS_A, INKAN_DNS_TIMEOUT, 0, NULL,
-	    false, 0 },
+	{ "chainf.example.org", INKAN_DNS_A, INKAN_DNS_TIMEOUT, 0, NULL, false,
+	    0 },
 	{ "chainf.example.org", INKAN_DNS_CNAME, INKAN_DNS_NOERROR, 1,
 	    "target-fault.example.org", false, 0 },
 	{ "no-records.example.org", INKAN_DNS_A, INKAN_DNS_TIMEOUT, 0, NULL,
 	    false, 0 },
 	/* SECURE marks a name and everything below it. */
-	{ "secure.example.org", INKAN_DNS_A, INKAN_DNS_NOERROR, 1,
-	    "192.0.2.10", true, 0 },
+	{ "secure.example.org", INKAN_DNS_A, INKAN_DNS_NOERROR, 1, "192.0.2.10",
+	    true, 0 },
 	{ "deep.name.secure.example.org", INKAN_DNS_A, INKAN_DNS_NOERROR, 1,
 	    "192.0.2.11", true, 0 },
 	{ "nothere.secure.example.org", INKAN_DNS_A, INKAN_DNS_NXDOMAIN, 0,
@@ -201,9 +203,8 @@ test_lookups(void **state)
 		struct inkan_dns_answer *a = NULL;
 		const char *first = NULL;
 
-		assert_int_equal(inkan_resolver_lookup(r, c->name, c->type,
-				     &a),
-		    INKAN_OK);
+		assert_int_equal(
+		    inkan_resolver_lookup(r, c->name, c->type, &a), INKAN_OK);
 		if (a->count > 0)
 			first = rr_text(&a->records[0], buf, sizeof(buf));
 		if (a->rcode != c->rcode || a->count != c->count ||
@@ -215,8 +216,7 @@ test_lookups(void **state)
 				    "count=%zu secure=%d chain=%zu first=%s\n",
 			    c->name, inkan_dns_type_to_name(c->type),
 			    inkan_dns_rcode_to_name(a->rcode), a->count,
-			    a->secure, a->chain_count,
-			    first ? first : "(none)",
+			    a->secure, a->chain_count, first ? first : "(none)",
 			    a->why ? a->why : "-",
 			    inkan_dns_rcode_to_name(c->rcode), c->count,
 			    c->secure, c->chain,
@@ -272,8 +272,8 @@ test_txt_strings(void **state)
 	/* Joining needs a TXT record. */
 	inkan_dns_answer_free(&a);
 	a = lookup(r, "mx.example.org", INKAN_DNS_A);
-	assert_int_equal(inkan_dns_txt_join(&a->records[0], &b),
-	    INKAN_ERR_INVAL);
+	assert_int_equal(
+	    inkan_dns_txt_join(&a->records[0], &b), INKAN_ERR_INVAL);
 	inkan_dns_answer_free(&a);
 
 	/* A NUL byte inside a string is kept. */
@@ -286,8 +286,8 @@ test_txt_strings(void **state)
 	a = lookup(r, "long.example.org", INKAN_DNS_TXT);
 	inkan_buf_clear(&b);
 	inkan_buf_init(&b, 300);
-	assert_int_equal(inkan_dns_txt_join(&a->records[0], &b),
-	    INKAN_ERR_LIMIT);
+	assert_int_equal(
+	    inkan_dns_txt_join(&a->records[0], &b), INKAN_ERR_LIMIT);
 	inkan_buf_clear(&b);
 	inkan_dns_answer_free(&a);
 	inkan_resolver_free(&r);
@@ -330,8 +330,8 @@ test_answer_fields(void **state)
 	inkan_dns_answer_free(&a);
 
 	a = lookup(r, "fault-txt.example.org", INKAN_DNS_TXT);
-	assert_string_equal(a->why,
-	    "injected TIMEOUT for fault-txt.example.org TXT");
+	assert_string_equal(
+	    a->why, "injected TIMEOUT for fault-txt.example.org TXT");
 	inkan_dns_answer_free(&a);
 
 	inkan_dns_answer_free(&a); /* NULL is fine */
@@ -363,8 +363,8 @@ test_inject_api(void **state)
 	inkan_dns_answer_free(&a);
 
 	/* Every type; the per-type fault takes precedence. */
-	assert_int_equal(inkan_resolver_zone_inject(r, "MX.example.org.", 0,
-			     INKAN_DNS_SERVFAIL),
+	assert_int_equal(inkan_resolver_zone_inject(
+			     r, "MX.example.org.", 0, INKAN_DNS_SERVFAIL),
 	    INKAN_OK);
 	a = lookup(r, "mx.example.org", INKAN_DNS_AAAA);
 	assert_int_equal(a->rcode, INKAN_DNS_SERVFAIL);
@@ -377,8 +377,8 @@ test_inject_api(void **state)
 	assert_int_equal(inkan_resolver_zone_inject(r, "mx.example.org",
 			     INKAN_DNS_A, INKAN_DNS_NOERROR),
 	    INKAN_OK);
-	assert_int_equal(inkan_resolver_zone_inject(r, "mx.example.org", 0,
-			     INKAN_DNS_NOERROR),
+	assert_int_equal(inkan_resolver_zone_inject(
+			     r, "mx.example.org", 0, INKAN_DNS_NOERROR),
 	    INKAN_OK);
 	a = lookup(r, "mx.example.org", INKAN_DNS_A);
 	assert_int_equal(a->rcode, INKAN_DNS_NOERROR);
@@ -399,22 +399,22 @@ test_inject_api(void **state)
 	assert_int_equal(inkan_resolver_zone_inject(r, "x.example.org",
 			     INKAN_DNS_A, INKAN_DNS_NXDOMAIN),
 	    INKAN_ERR_INVAL);
-	assert_int_equal(inkan_resolver_zone_inject(r, "a..b", INKAN_DNS_A,
-			     INKAN_DNS_TIMEOUT),
+	assert_int_equal(inkan_resolver_zone_inject(
+			     r, "a..b", INKAN_DNS_A, INKAN_DNS_TIMEOUT),
 	    INKAN_ERR_INVAL);
 	assert_int_equal(inkan_resolver_zone_inject(r, "x.example.org",
 			     (enum inkan_dns_type)255, INKAN_DNS_TIMEOUT),
 	    INKAN_ERR_INVAL);
-	assert_int_equal(inkan_resolver_zone_inject(NULL, "x", INKAN_DNS_A,
-			     INKAN_DNS_TIMEOUT),
+	assert_int_equal(inkan_resolver_zone_inject(
+			     NULL, "x", INKAN_DNS_A, INKAN_DNS_TIMEOUT),
 	    INKAN_ERR_INVAL);
 
 	/* SECURE through the API. */
 	a = lookup(r, "mx.example.org", INKAN_DNS_A);
 	assert_false(a->secure);
 	inkan_dns_answer_free(&a);
-	assert_int_equal(inkan_resolver_zone_set_secure(r, "example.org"),
-	    INKAN_OK);
+	assert_int_equal(
+	    inkan_resolver_zone_set_secure(r, "example.org"), INKAN_OK);
 	a = lookup(r, "mx.example.org", INKAN_DNS_A);
 	assert_true(a->secure);
 	inkan_dns_answer_free(&a);
@@ -438,19 +438,19 @@ test_add_api(void **state)
 	inkan_limits_default(&lim);
 	lim.dns_rr_max = 2;
 	assert_int_equal(inkan_resolver_new_zone(&lim, &r), INKAN_OK);
-	assert_int_equal(inkan_resolver_zone_add_rr(r,
-			     "mx.example.com. 300 IN A 192.0.2.25", &err),
+	assert_int_equal(inkan_resolver_zone_add_rr(
+			     r, "mx.example.com. 300 IN A 192.0.2.25", &err),
 	    INKAN_OK);
-	assert_int_equal(inkan_resolver_zone_add_rr(r,
-			     "mx.example.com. A 192.0.2.26", &err),
+	assert_int_equal(
+	    inkan_resolver_zone_add_rr(r, "mx.example.com. A 192.0.2.26", &err),
 	    INKAN_OK);
 	/* A duplicate is kept once, so it does not count. */
-	assert_int_equal(inkan_resolver_zone_add_rr(r,
-			     "mx.example.com. A 192.0.2.26", &err),
+	assert_int_equal(
+	    inkan_resolver_zone_add_rr(r, "mx.example.com. A 192.0.2.26", &err),
 	    INKAN_OK);
 	/* A third record passes dns_rr_max. */
-	assert_int_equal(inkan_resolver_zone_add_rr(r,
-			     "mx.example.com. A 192.0.2.27", &err),
+	assert_int_equal(
+	    inkan_resolver_zone_add_rr(r, "mx.example.com. A 192.0.2.27", &err),
 	    INKAN_ERR_LIMIT);
 	a = lookup(r, "mx.example.com", INKAN_DNS_A);
 	assert_int_equal(a->count, 2);
@@ -461,18 +461,17 @@ test_add_api(void **state)
 			     "b.example.com. A 192.0.2.2",
 			     &err),
 	    INKAN_ERR_SYNTAX);
-	assert_int_equal(inkan_resolver_zone_add_rr(r, "", &err),
+	assert_int_equal(
+	    inkan_resolver_zone_add_rr(r, "", &err), INKAN_ERR_SYNTAX);
+	assert_int_equal(inkan_resolver_zone_add_rr(r, "rel A 192.0.2.1", &err),
 	    INKAN_ERR_SYNTAX);
-	assert_int_equal(inkan_resolver_zone_add_rr(r, "rel A 192.0.2.1",
-			     &err),
-	    INKAN_ERR_SYNTAX);
-	assert_int_equal(inkan_resolver_zone_add_rr(r,
-			     "$ORIGIN example.com.", &err),
+	assert_int_equal(
+	    inkan_resolver_zone_add_rr(r, "$ORIGIN example.com.", &err),
 	    INKAN_ERR_SYNTAX);
 
 	/* add_txt takes bytes as they are, the name without escapes. */
-	assert_int_equal(inkan_resolver_zone_add_txt(r, "T\\x.example.com",
-			     120, strs, 3),
+	assert_int_equal(
+	    inkan_resolver_zone_add_txt(r, "T\\x.example.com", 120, strs, 3),
 	    INKAN_OK);
 	a = lookup(r, "t\\X.example.com.", INKAN_DNS_TXT);
 	assert_int_equal(a->rcode, INKAN_DNS_NOERROR);
@@ -480,17 +479,16 @@ test_add_api(void **state)
 	assert_int_equal(a->records[0].ttl, 120);
 	assert_int_equal(a->records[0].u.txt.count, 3);
 	assert_int_equal(a->records[0].u.txt.strings[2].len, 4);
-	assert_memory_equal(a->records[0].u.txt.strings[2].data, "a\0\"\\",
-	    4);
+	assert_memory_equal(a->records[0].u.txt.strings[2].data, "a\0\"\\", 4);
 	inkan_dns_answer_free(&a);
-	assert_int_equal(inkan_resolver_zone_add_txt(r, "x.example.com", 1,
-			     strs, 0),
+	assert_int_equal(
+	    inkan_resolver_zone_add_txt(r, "x.example.com", 1, strs, 0),
 	    INKAN_ERR_INVAL);
-	assert_int_equal(inkan_resolver_zone_add_txt(r, "x.example.com", 1,
-			     &too_long, 1),
+	assert_int_equal(
+	    inkan_resolver_zone_add_txt(r, "x.example.com", 1, &too_long, 1),
 	    INKAN_ERR_INVAL);
-	assert_int_equal(inkan_resolver_zone_add_txt(r, "x..example.com", 1,
-			     strs, 1),
+	assert_int_equal(
+	    inkan_resolver_zone_add_txt(r, "x..example.com", 1, strs, 1),
 	    INKAN_ERR_INVAL);
 	inkan_resolver_free(&r);
 }
@@ -519,16 +517,16 @@ static const struct error_case errors[] = {
 	{ "no owner yet", "  A 192.0.2.1\n", INKAN_ERR_SYNTAX, 1, "owner" },
 	{ "class CH", "a.example.com. CH TXT \"x\"\n", INKAN_ERR_SYNTAX, 1,
 	    "class IN" },
-	{ "meta type", "a.example.com. IN TYPE255 \\# 0\n", INKAN_ERR_SYNTAX,
-	    1, "data type" },
+	{ "meta type", "a.example.com. IN TYPE255 \\# 0\n", INKAN_ERR_SYNTAX, 1,
+	    "data type" },
 	{ "unclosed paren", "a.example.com. TXT ( \"a\"\n\"b\"\n",
 	    INKAN_ERR_SYNTAX, 1, "never closed" },
 	{ "stray paren", "a.example.com. TXT \"a\" )\n", INKAN_ERR_SYNTAX, 1,
 	    "')'" },
 	{ "nested paren", "a.example.com. TXT ( ( \"a\" ) )\n",
 	    INKAN_ERR_SYNTAX, 1, "nested" },
-	{ "unclosed quote", "\na.example.com. TXT \"abc\n", INKAN_ERR_SYNTAX,
-	    2, "quoted" },
+	{ "unclosed quote", "\na.example.com. TXT \"abc\n", INKAN_ERR_SYNTAX, 2,
+	    "quoted" },
 	{ "nul byte", "a.example.com. TXT \"a\"\n\nb\0", INKAN_ERR_SYNTAX, 3,
 	    "NUL" },
 	{ "bad ttl", "$TTL forever\n", INKAN_ERR_SYNTAX, 1, "$TTL" },
@@ -541,11 +539,12 @@ static const struct error_case errors[] = {
 	    INKAN_ERR_SYNTAX, 1, "BOGUS" },
 	{ "directive relative", ";! TIMEOUT a\n", INKAN_ERR_SYNTAX, 1,
 	    "$ORIGIN" },
-	{ "secure with type", ";! SECURE a.example.com. A\n",
-	    INKAN_ERR_SYNTAX, 1, "SECURE" },
-	{ "too many records", "x.example.com. A 192.0.2.1\n"
-			      "x.example.com. A 192.0.2.2\n"
-			      "x.example.com. A 192.0.2.3\n",
+	{ "secure with type", ";! SECURE a.example.com. A\n", INKAN_ERR_SYNTAX,
+	    1, "SECURE" },
+	{ "too many records",
+	    "x.example.com. A 192.0.2.1\n"
+	    "x.example.com. A 192.0.2.2\n"
+	    "x.example.com. A 192.0.2.3\n",
 	    INKAN_ERR_LIMIT, 3, "dns_rr_max" },
 };
 
@@ -573,18 +572,17 @@ test_errors(void **state)
 		    strstr(err.message, c->message) == NULL) {
 			print_error("%s: got %s line %zu '%s'; want %s line "
 				    "%zu '...%s...'\n",
-			    c->name, inkan_strerror(st), err.line,
-			    err.message, inkan_strerror(c->want), c->line,
-			    c->message);
+			    c->name, inkan_strerror(st), err.line, err.message,
+			    inkan_strerror(c->want), c->line, c->message);
 			failures++;
 		}
 		/* All or nothing: the good lines before were not added. */
-		assert_int_equal(inkan_resolver_lookup(r, "a.example.com",
-				     INKAN_DNS_A, &a),
+		assert_int_equal(
+		    inkan_resolver_lookup(r, "a.example.com", INKAN_DNS_A, &a),
 		    INKAN_OK);
 		if (a->rcode != INKAN_DNS_NXDOMAIN) {
-			print_error("%s: records added despite the error\n",
-			    c->name);
+			print_error(
+			    "%s: records added despite the error\n", c->name);
 			failures++;
 		}
 		inkan_dns_answer_free(&a);
@@ -643,13 +641,13 @@ test_files(void **state)
 
 	(void)state;
 	assert_int_equal(inkan_resolver_new_zone(NULL, &r), INKAN_OK);
-	assert_int_equal(inkan_resolver_zone_load_file(r,
-			     "examples/no-such.zone", &err),
+	assert_int_equal(
+	    inkan_resolver_zone_load_file(r, "examples/no-such.zone", &err),
 	    INKAN_ERR_NOTFOUND);
-	assert_int_equal(inkan_resolver_zone_load_file(r, "examples", &err),
-	    INKAN_ERR_IO);
-	assert_int_equal(inkan_resolver_zone_load_file(r,
-			     "examples/demo.zone", &err),
+	assert_int_equal(
+	    inkan_resolver_zone_load_file(r, "examples", &err), INKAN_ERR_IO);
+	assert_int_equal(
+	    inkan_resolver_zone_load_file(r, "examples/demo.zone", &err),
 	    INKAN_OK);
 	a = lookup(r, "example.com", INKAN_DNS_TXT);
 	assert_int_equal(a->rcode, INKAN_DNS_NOERROR);
@@ -674,22 +672,19 @@ test_counting(void **state)
 
 	(void)state;
 	assert_int_equal(inkan_resolver_queries(r), 0);
-	inkan_dns_answer_free((a = lookup(r, "example.org", INKAN_DNS_TXT),
-	    &a));
-	inkan_dns_answer_free((a = lookup(r, "none.example.org",
-				   INKAN_DNS_TXT),
-	    &a));
-	inkan_dns_answer_free((a = lookup(r, "mx.example.org", INKAN_DNS_TXT),
-	    &a));
-	inkan_dns_answer_free((a = lookup(r, "fault-txt.example.org",
-				   INKAN_DNS_TXT),
-	    &a));
-	inkan_dns_answer_free((a = lookup(r, "fault-all.example.org",
-				   INKAN_DNS_TXT),
-	    &a));
+	inkan_dns_answer_free(
+	    (a = lookup(r, "example.org", INKAN_DNS_TXT), &a));
+	inkan_dns_answer_free(
+	    (a = lookup(r, "none.example.org", INKAN_DNS_TXT), &a));
+	inkan_dns_answer_free(
+	    (a = lookup(r, "mx.example.org", INKAN_DNS_TXT), &a));
+	inkan_dns_answer_free(
+	    (a = lookup(r, "fault-txt.example.org", INKAN_DNS_TXT), &a));
+	inkan_dns_answer_free(
+	    (a = lookup(r, "fault-all.example.org", INKAN_DNS_TXT), &a));
 	/* Refused calls do not count. */
-	assert_int_equal(inkan_resolver_lookup(r, "", INKAN_DNS_A, &a),
-	    INKAN_ERR_INVAL);
+	assert_int_equal(
+	    inkan_resolver_lookup(r, "", INKAN_DNS_A, &a), INKAN_ERR_INVAL);
 	assert_null(a);
 	assert_int_equal(inkan_resolver_queries(r), 5);
 	inkan_resolver_stats(r, &st);
