@@ -409,7 +409,9 @@ INKAN_API enum inkan_status inkan_resolver_new_unbound(
  * zone may point into live DNS); a plain NXDOMAIN or NODATA is asked of
  * lower. So a zone in upper shadows exactly the names and types it has
  * records for, its CNAMEs, its wildcards' records and its faults. CNAME
- * chains found in lower are lower's own. Secure only when every part was.
+ * chains found in lower are lower's own. An answer is secure only when
+ * upper's part (its chain, and its denial of the chain's end) and lower's
+ * part both were.
  */
 INKAN_API enum inkan_status inkan_resolver_new_overlay(
     struct inkan_resolver *upper, struct inkan_resolver *lower,

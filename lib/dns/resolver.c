@@ -49,7 +49,12 @@ inkan_dns_type_from_name(const char *name, enum inkan_dns_type *type_r)
 
 	if (name == NULL || type_r == NULL)
 		return INKAN_ERR_INVAL;
-	if (!parse_generic_type(name, &type)) {
+	if (inkan_view_prefix_nocase(
+		inkan_view_cstr(name), INKAN_VIEW_LIT("TYPE"))) {
+		/* Only our strict reading: ldns would take "TYPE1x" as 1. */
+		if (!parse_generic_type(name, &type))
+			return INKAN_ERR_SYNTAX;
+	} else {
 		/* ldns knows every mnemonic; only give it plain words. */
 		for (i = 0; name[i] != '\0'; i++)
 			if (!inkan_cc_is((uint8_t)name[i], INKAN_CC_ALNUM) &&
