@@ -87,6 +87,13 @@ extern "C" {
  * a bare CR as an ordinary byte of its line (it never ends a line). Either
  * way every field's flags and inkan_hdr_parser_stats() say what was seen.
  *
+ * Limits (struct inkan_limits): hdr_line_max bounds one physical line,
+ * its line ending included; hdr_field_max one field's raw bytes;
+ * hdr_fields_max the number of fields; hdr_section_max every byte before
+ * the body, the blank line included. A value exactly at a limit passes,
+ * one byte (or field) more is an INKAN_ERR_LIMIT error. Nothing is ever
+ * split or truncated.
+ *
  * Errors are sticky: after next() returns -1 it keeps returning -1, and
  * inkan_hdr_parser_error() gives the status (INKAN_ERR_SYNTAX for
  * malformed input, INKAN_ERR_LIMIT for a limit, naming it and its value,
@@ -106,10 +113,12 @@ enum inkan_hdr_parser_flags {
 	/* NUL bytes are accepted in values (never in names). */
 	INKAN_HDR_ALLOW_NUL = 1 << 2,
 	/*
-	 * A first line starting with "From " (the mbox separator, which is
-	 * not a header field) is skipped: it belongs to no field, and the
-	 * header section starts after it (stats header_offset). Without
-	 * this flag such a line is an INKAN_ERR_SYNTAX error that says so.
+	 * A first line starting with "From " and no colon after the word
+	 * (the mbox separator, not a header field; "From : x" is a field)
+	 * is skipped: it belongs to no field, and the header section
+	 * starts after it (stats header_offset), though it still counts
+	 * toward hdr_section_max. Without this flag such a line is an
+	 * INKAN_ERR_SYNTAX error that says so.
 	 */
 	INKAN_HDR_SKIP_MBOX_FROM = 1 << 3,
 };

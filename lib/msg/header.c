@@ -228,30 +228,24 @@ inkan_hdr_parser_feed(
     struct inkan_hdr_parser *p, const void *data, size_t len, bool last)
 {
 	static const uint8_t empty[1];
+	uint64_t off = read_offset(p);
 
-	switch (p->state) {
-	case HDR_ST_RUN:
-		break;
-	case HDR_ST_END:
-		fail(p, INKAN_ERR_STATE, read_offset(p),
+	/* Each misuse is an error of its own, sticky like any other. */
+	if (p->state == HDR_ST_END)
+		fail(p, INKAN_ERR_STATE, off,
 		    "inkan_hdr_parser_feed() called after the end of the "
 		    "header section");
-		return p->err;
-	case HDR_ST_ERROR:
-		return p->err;
-	}
-	if (p->in_active)
-		fail(p, INKAN_ERR_STATE, read_offset(p),
+	else if (p->state == HDR_ST_RUN && p->in_active)
+		fail(p, INKAN_ERR_STATE, off,
 		    "inkan_hdr_parser_feed() called before "
 		    "inkan_hdr_parser_next() returned 0 for the chunk at "
-		    "offset "
-		    "%" PRIu64,
+		    "offset %" PRIu64,
 		    p->in_off);
-	else if (p->last)
-		fail(p, INKAN_ERR_STATE, read_offset(p),
+	else if (p->state == HDR_ST_RUN && p->last)
+		fail(p, INKAN_ERR_STATE, off,
 		    "inkan_hdr_parser_feed() called after the last chunk");
-	else if (data == NULL && len > 0)
-		fail(p, INKAN_ERR_INVAL, read_offset(p),
+	else if (p->state == HDR_ST_RUN && data == NULL && len > 0)
+		fail(p, INKAN_ERR_INVAL, off,
 		    "inkan_hdr_parser_feed() given NULL with length %zu", len);
 	if (p->state == HDR_ST_ERROR)
 		return p->err;
