@@ -42,6 +42,7 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * (unbound) otherwise. On failure prints why and returns an exit status;
  * returns 0 with *r_r set on success.
  */
+struct inkan_resolver;
 int cli_resolver_open(const struct cli_opts *o, struct inkan_resolver **r_r);
 
 /* Subcommands. */

@@ -9,7 +9,7 @@
 #include "cli.h"
 
 static const struct cli_command commands[] = {
-	{ "dns", "look up DNS records (dns lookup NAME TYPE)", cli_cmd_dns },
+	{ "version", "print the version", NULL },
 };
 
 static void
@@ -22,8 +22,8 @@ usage(FILE *f)
 	    "\n"
 	    "Commands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name,
-		    commands[i].summary);
+		fprintf(
+		    f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f,
 	    "\n"
 	    "Options every command takes:\n"
@@ -88,8 +88,7 @@ parse_common(int *argcp, char **argv, struct cli_opts *o)
 			o->json = true;
 			continue;
 		}
-		if (strcmp(a, "--zone") == 0 ||
-		    strncmp(a, "--zone=", 7) == 0) {
+		if (strcmp(a, "--zone") == 0 || strncmp(a, "--zone=", 7) == 0) {
 			list = &o->zones;
 			count = &o->nzones;
 		} else if (strcmp(a, "--overlay") == 0 ||
@@ -109,8 +108,8 @@ parse_common(int *argcp, char **argv, struct cli_opts *o)
 		if (*val == '\0')
 			return cli_usage("%s needs a FILE", a);
 		{
-			const char **p = realloc(*list,
-			    (*count + 1) * sizeof(**list));
+			const char **p =
+			    realloc(*list, (*count + 1) * sizeof(**list));
 
 			if (p == NULL) {
 				cli_warn("out of memory");

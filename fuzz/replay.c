@@ -73,8 +73,8 @@ run_path(const char *path, unsigned long *count)
 		int w;
 
 		if (list[i]->d_name[0] != '.') {
-			w = snprintf(sub, sizeof(sub), "%s/%s", path,
-			    list[i]->d_name);
+			w = snprintf(
+			    sub, sizeof(sub), "%s/%s", path, list[i]->d_name);
 			if (w < 0 || (size_t)w >= sizeof(sub) ||
 			    run_path(sub, count) != 0)
 				rc = -1;

@@ -36,14 +36,14 @@ extern "C" {
 
 enum inkan_status {
 	INKAN_OK = 0,
-	INKAN_ERR_NOMEM,    /* an allocation failed */
-	INKAN_ERR_LIMIT,    /* input exceeds a configured limit */
-	INKAN_ERR_SYNTAX,   /* input is malformed */
-	INKAN_ERR_INVAL,    /* the caller passed an invalid argument */
-	INKAN_ERR_IO,       /* reading or writing a file failed */
+	INKAN_ERR_NOMEM, /* an allocation failed */
+	INKAN_ERR_LIMIT, /* input exceeds a configured limit */
+	INKAN_ERR_SYNTAX, /* input is malformed */
+	INKAN_ERR_INVAL, /* the caller passed an invalid argument */
+	INKAN_ERR_IO, /* reading or writing a file failed */
 	INKAN_ERR_NOTFOUND, /* a named file, key or entry does not exist */
-	INKAN_ERR_STATE,    /* call not valid in the object's current state */
-	INKAN_ERR_DNS,      /* the resolver itself failed (not an rcode) */
+	INKAN_ERR_STATE, /* call not valid in the object's current state */
+	INKAN_ERR_DNS, /* the resolver itself failed (not an rcode) */
 	INKAN_ERR_UNSUPPORTED, /* valid, but not implemented by this build */
 	INKAN_ERR_INTERNAL, /* a bug in inkan: please report it */
 };

@@ -29,14 +29,14 @@ extern "C" {
  * with a clear error instead of splitting or truncating a field (which
  * would break DKIM).
  */
-#define INKAN_HDR_LINE_MAX 16384     /* one physical line, CRLF included */
-#define INKAN_HDR_FIELD_MAX 102400   /* one field with all its folds */
-#define INKAN_HDR_FIELDS_MAX 1000    /* fields in one header section */
+#define INKAN_HDR_LINE_MAX 16384 /* one physical line, CRLF included */
+#define INKAN_HDR_FIELD_MAX 102400 /* one field with all its folds */
+#define INKAN_HDR_FIELDS_MAX 1000 /* fields in one header section */
 #define INKAN_HDR_SECTION_MAX 1048576 /* whole header section, in bytes */
 
 /* Address lists (RFC 5322 3.4) and SMTP paths (RFC 5321 4.1.2). */
-#define INKAN_ADDR_LIST_MAX 1000     /* mailboxes in one address-list */
-#define INKAN_ADDR_COMMENT_DEPTH 32  /* nesting of ( comments ) */
+#define INKAN_ADDR_LIST_MAX 1000 /* mailboxes in one address-list */
+#define INKAN_ADDR_COMMENT_DEPTH 32 /* nesting of ( comments ) */
 /* RFC 5321 4.5.3.1: local-part 64 octets, domain 255, path 256. */
 #define INKAN_SMTP_LOCALPART_MAX 64
 #define INKAN_SMTP_DOMAIN_MAX 255
@@ -46,10 +46,10 @@ extern "C" {
 #define INKAN_DNS_LABEL_MAX 63
 
 /* DNS (lib/dns). */
-#define INKAN_DNS_TIMEOUT_MS 5000    /* per query; RFC 7208 4.6.4 asks 20 s
-				        for a whole SPF check */
-#define INKAN_DNS_CNAME_MAX 8        /* CNAME chain length before SERVFAIL */
-#define INKAN_DNS_RR_MAX 1024        /* records in one answer */
+/* Per query. RFC 7208 4.6.4 asks at least 20 s for a whole SPF check. */
+#define INKAN_DNS_TIMEOUT_MS 5000
+#define INKAN_DNS_CNAME_MAX 8 /* CNAME chain length before SERVFAIL */
+#define INKAN_DNS_RR_MAX 1024 /* records in one answer */
 
 struct inkan_limits {
 	/* lib/msg header parser */

@@ -63,16 +63,16 @@ inkan_size_mul(size_t a, size_t b, size_t *r)
 /* ---- ASCII character classes ---------------------------------------- */
 
 enum inkan_cclass {
-	INKAN_CC_ALPHA = 1 << 0,  /* A-Z a-z */
-	INKAN_CC_DIGIT = 1 << 1,  /* 0-9 */
-	INKAN_CC_HEX = 1 << 2,    /* 0-9 A-F a-f */
-	INKAN_CC_WSP = 1 << 3,    /* SP HTAB (RFC 5234 WSP) */
-	INKAN_CC_VCHAR = 1 << 4,  /* %x21-7E (RFC 5234 VCHAR) */
-	INKAN_CC_ATEXT = 1 << 5,  /* RFC 5322 3.2.3 atext */
-	INKAN_CC_FTEXT = 1 << 6,  /* RFC 5322 3.6.8 ftext: %x21-39 / %x3B-7E */
-	INKAN_CC_LDH = 1 << 7,    /* letter, digit, hyphen (RFC 5890 LDH) */
+	INKAN_CC_ALPHA = 1 << 0, /* A-Z a-z */
+	INKAN_CC_DIGIT = 1 << 1, /* 0-9 */
+	INKAN_CC_HEX = 1 << 2, /* 0-9 A-F a-f */
+	INKAN_CC_WSP = 1 << 3, /* SP HTAB (RFC 5234 WSP) */
+	INKAN_CC_VCHAR = 1 << 4, /* %x21-7E (RFC 5234 VCHAR) */
+	INKAN_CC_ATEXT = 1 << 5, /* RFC 5322 3.2.3 atext */
+	INKAN_CC_FTEXT = 1 << 6, /* RFC 5322 3.6.8 ftext: %x21-39 / %x3B-7E */
+	INKAN_CC_LDH = 1 << 7, /* letter, digit, hyphen (RFC 5890 LDH) */
 	INKAN_CC_BASE64 = 1 << 8, /* A-Z a-z 0-9 + / */
-	INKAN_CC_CTL = 1 << 9,    /* %x00-1F / %x7F */
+	INKAN_CC_CTL = 1 << 9, /* %x00-1F / %x7F */
 	INKAN_CC_ALNUM = INKAN_CC_ALPHA | INKAN_CC_DIGIT,
 };
 
@@ -117,11 +117,11 @@ INKAN_API bool inkan_view_eq(struct inkan_view a, struct inkan_view b);
 INKAN_API bool inkan_view_eq_nocase(struct inkan_view a, struct inkan_view b);
 INKAN_API bool inkan_view_eq_cstr_nocase(struct inkan_view a, const char *s);
 /* True if a starts with prefix, ASCII case-insensitively. */
-INKAN_API bool inkan_view_prefix_nocase(struct inkan_view a,
-    struct inkan_view prefix);
+INKAN_API bool inkan_view_prefix_nocase(
+    struct inkan_view a, struct inkan_view prefix);
 /* Bytes [off, off + n) of v, clamped to v's bounds. */
-INKAN_API struct inkan_view inkan_view_sub(struct inkan_view v, size_t off,
-    size_t n);
+INKAN_API struct inkan_view inkan_view_sub(
+    struct inkan_view v, size_t off, size_t n);
 /* v without leading and trailing bytes of class cls. */
 INKAN_API struct inkan_view inkan_view_trim(struct inkan_view v, unsigned cls);
 /* Index of the first byte c in v, or v.len if there is none. */
@@ -141,8 +141,8 @@ struct inkan_cursor {
 	bool err;
 };
 
-INKAN_API void inkan_cursor_init(struct inkan_cursor *c, const void *ptr,
-    size_t len);
+INKAN_API void inkan_cursor_init(
+    struct inkan_cursor *c, const void *ptr, size_t len);
 /* Bytes left to read (0 once err is set). */
 INKAN_API size_t inkan_cursor_left(const struct inkan_cursor *c);
 INKAN_API bool inkan_cursor_eof(const struct inkan_cursor *c);
@@ -155,18 +155,18 @@ INKAN_API int inkan_cursor_get(struct inkan_cursor *c);
 /* Consumes the next byte if it equals ch; returns whether it did. */
 INKAN_API bool inkan_cursor_accept(struct inkan_cursor *c, uint8_t ch);
 /* Like accept, ASCII case-insensitively for a whole literal. */
-INKAN_API bool inkan_cursor_accept_nocase(struct inkan_cursor *c,
-    const char *lit);
+INKAN_API bool inkan_cursor_accept_nocase(
+    struct inkan_cursor *c, const char *lit);
 /* Consumes ch or sets err. */
 INKAN_API void inkan_cursor_expect(struct inkan_cursor *c, uint8_t ch);
 /* Skips n bytes; fewer than n left sets err. */
 INKAN_API void inkan_cursor_skip(struct inkan_cursor *c, size_t n);
 /* Takes n bytes into *v_r; fewer than n left sets err and *v_r is empty. */
-INKAN_API void inkan_cursor_take(struct inkan_cursor *c, size_t n,
-    struct inkan_view *v_r);
+INKAN_API void inkan_cursor_take(
+    struct inkan_cursor *c, size_t n, struct inkan_view *v_r);
 /* Takes the longest run of bytes in class cls (possibly empty). */
-INKAN_API size_t inkan_cursor_take_while(struct inkan_cursor *c, unsigned cls,
-    struct inkan_view *v_r);
+INKAN_API size_t inkan_cursor_take_while(
+    struct inkan_cursor *c, unsigned cls, struct inkan_view *v_r);
 /* Skips the longest run of bytes in class cls; returns how many. */
 INKAN_API size_t inkan_cursor_skip_while(struct inkan_cursor *c, unsigned cls);
 /* The unread rest as a view. */
@@ -193,16 +193,20 @@ INKAN_API void inkan_buf_init(struct inkan_buf *b, size_t max);
 INKAN_API void inkan_buf_clear(struct inkan_buf *b);
 /* Empties the buffer and its error, keeping the storage. */
 INKAN_API void inkan_buf_reset(struct inkan_buf *b);
-/* Makes room for n more bytes. */
+/*
+ * Makes room for n more bytes; fails with INKAN_ERR_LIMIT past max (and
+ * sets the sticky error). On success data is allocated.
+ */
 INKAN_API enum inkan_status inkan_buf_reserve(struct inkan_buf *b, size_t n);
-INKAN_API enum inkan_status inkan_buf_append(struct inkan_buf *b,
-    const void *p, size_t n);
-INKAN_API enum inkan_status inkan_buf_append_byte(struct inkan_buf *b,
-    uint8_t c);
-INKAN_API enum inkan_status inkan_buf_append_cstr(struct inkan_buf *b,
-    const char *s);
-INKAN_API enum inkan_status inkan_buf_append_view(struct inkan_buf *b,
-    struct inkan_view v);
+/* Appends p[0..n); p may point into the buffer itself. */
+INKAN_API enum inkan_status inkan_buf_append(
+    struct inkan_buf *b, const void *p, size_t n);
+INKAN_API enum inkan_status inkan_buf_append_byte(
+    struct inkan_buf *b, uint8_t c);
+INKAN_API enum inkan_status inkan_buf_append_cstr(
+    struct inkan_buf *b, const char *s);
+INKAN_API enum inkan_status inkan_buf_append_view(
+    struct inkan_buf *b, struct inkan_view v);
 /* printf-style append (vsnprintf underneath, length checked first). */
 INKAN_API enum inkan_status inkan_buf_printf(struct inkan_buf *b,
     const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -214,8 +218,9 @@ INKAN_API void inkan_buf_truncate(struct inkan_buf *b, size_t len);
 INKAN_API const char *inkan_buf_cstr(const struct inkan_buf *b);
 INKAN_API struct inkan_view inkan_buf_view(const struct inkan_buf *b);
 /*
- * Hands the storage to the caller (free() it) and leaves the buffer empty.
- * Returns a NUL-terminated allocation even when empty; NULL on ENOMEM.
+ * Hands the storage to the caller (free() it) and leaves the buffer empty,
+ * its error cleared. Returns a NUL-terminated allocation even when empty;
+ * NULL on ENOMEM.
  */
 INKAN_API uint8_t *inkan_buf_steal(struct inkan_buf *b, size_t *len_r);
 
@@ -234,26 +239,30 @@ enum inkan_base64_flags {
 /* Length of the base64 encoding of n bytes; false on overflow. */
 INKAN_API bool inkan_base64_encoded_len(size_t n, size_t *len_r);
 /* Appends the padded base64 encoding of p[0..n) to out. */
-INKAN_API enum inkan_status inkan_base64_encode(const void *p, size_t n,
-    struct inkan_buf *out);
+INKAN_API enum inkan_status inkan_base64_encode(
+    const void *p, size_t n, struct inkan_buf *out);
 /*
  * Appends the decoded bytes of p[0..n) to out. Returns INKAN_ERR_SYNTAX
- * for a byte outside the alphabet, misplaced or missing padding, or
- * non-zero trailing bits.
+ * for a byte outside the alphabet (whitespace included, unless
+ * INKAN_BASE64_SKIP_FWS), a length that is not a multiple of 4, misplaced
+ * or missing padding, data after padding, or non-zero trailing bits
+ * (RFC 4648 3.5). On any failure out is left as it was; running out of
+ * room (INKAN_ERR_LIMIT) also sets out's sticky error. p must not point
+ * into out.
  */
-INKAN_API enum inkan_status inkan_base64_decode(const void *p, size_t n,
-    unsigned flags, struct inkan_buf *out);
+INKAN_API enum inkan_status inkan_base64_decode(
+    const void *p, size_t n, unsigned flags, struct inkan_buf *out);
 
 /* ---- escaping untrusted text for logs --------------------------------- */
 
 /*
  * Appends p[0..n) to out so that it is safe on one log line: printable
  * ASCII except backslash is copied, backslash becomes \\, CR LF HTAB become
- * \r \n \t, any other byte becomes \xHH. Fails with INKAN_ERR_LIMIT rather
- * than truncate.
+ * \r \n \t, any other byte becomes \xhh (two lowercase hex digits). Fails
+ * with INKAN_ERR_LIMIT rather than truncate, leaving out unchanged.
  */
-INKAN_API enum inkan_status inkan_escape(const void *p, size_t n,
-    struct inkan_buf *out);
+INKAN_API enum inkan_status inkan_escape(
+    const void *p, size_t n, struct inkan_buf *out);
 
 /* ---- arena ------------------------------------------------------------ */
 
@@ -265,7 +274,8 @@ INKAN_API enum inkan_status inkan_escape(const void *p, size_t n,
 struct inkan_arena_chunk;
 struct inkan_arena {
 	struct inkan_arena_chunk *head;
-	size_t used;  /* bytes handed out plus chunk overhead */
+	size_t used; /* bytes of all chunks, headers and unused tails
+			included; never more than max */
 	size_t max;
 };
 
@@ -275,11 +285,11 @@ INKAN_API void inkan_arena_clear(struct inkan_arena *a);
 /* n zeroed bytes, or NULL if n is 0, past max, or out of memory. */
 INKAN_API void *inkan_arena_alloc(struct inkan_arena *a, size_t n);
 /* nmemb * size zeroed bytes, overflow-checked. */
-INKAN_API void *inkan_arena_calloc(struct inkan_arena *a, size_t nmemb,
-    size_t size);
+INKAN_API void *inkan_arena_calloc(
+    struct inkan_arena *a, size_t nmemb, size_t size);
 /* A NUL-terminated copy of p[0..n). */
-INKAN_API char *inkan_arena_strndup(struct inkan_arena *a, const void *p,
-    size_t n);
+INKAN_API char *inkan_arena_strndup(
+    struct inkan_arena *a, const void *p, size_t n);
 
 #ifdef __cplusplus
 }
