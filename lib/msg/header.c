@@ -15,10 +15,13 @@
  * it, so a field is complete only when the first byte of the next line is
  * known and is not WSP; at the end of input, when the input ends.
  *
- * Every decision and every error is taken on complete lines, in a fixed
- * order, except "line too long", which is also the first check made on a
- * complete line; so the events, errors and offsets do not depend on how
- * the input is split into chunks. The tests and the fuzz target check it.
+ * Chunking does not matter: every decision and every error is taken on a
+ * complete line, with its checks in a fixed order (section, field size,
+ * field count, bytes, syntax). The one exception, "line too long", is
+ * found as soon as hdr_line_max bytes without an LF are seen, and comes
+ * before every other check of that line in any split. So the events,
+ * errors and offsets are the same however the input is cut; the tests and
+ * the fuzz target check it.
  */
 #include <assert.h>
 #include <inttypes.h>
