@@ -9,7 +9,7 @@
  *
  *	inkan_limits_default(&lim);
  *	lim.hdr_line_max = 998 + 2;	// reject anything RFC 5322 forbids
- *	parser = inkan_hdr_parser_new(&lim);
+ *	inkan_hdr_parser_new(&lim, 0, &parser);
  *
  * A NULL limits pointer anywhere in the API means the defaults.
  */
