@@ -3,6 +3,7 @@
  * chains, wildcards, empty non-terminals, injected faults, SECURE, the
  * zone text parser's errors and counting.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -698,6 +699,59 @@ test_counting(void **state)
 	assert_int_equal(inkan_resolver_queries(NULL), 0);
 }
 
+struct reader {
+	struct inkan_resolver *r;
+	size_t bad;
+};
+
+static void *
+read_loop(void *arg)
+{
+	struct reader *rd = arg;
+	size_t i;
+
+	for (i = 0; i < 2000; i++) {
+		struct inkan_dns_answer *a = NULL;
+
+		if (inkan_resolver_lookup(rd->r, "chain1.example.org",
+			INKAN_DNS_A, &a) != INKAN_OK ||
+		    (a->rcode != INKAN_DNS_NOERROR &&
+			a->rcode != INKAN_DNS_TIMEOUT))
+			rd->bad++;
+		inkan_dns_answer_free(&a);
+	}
+	return NULL;
+}
+
+/* Lookups in several threads while faults come and go. */
+static void
+test_threads(void **state)
+{
+	struct inkan_resolver *r = zone_new(zone_text);
+	struct reader rd[3];
+	pthread_t t[3];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		rd[i].r = r;
+		rd[i].bad = 0;
+		assert_int_equal(
+		    pthread_create(&t[i], NULL, read_loop, &rd[i]), 0);
+	}
+	for (i = 0; i < 500; i++)
+		assert_int_equal(
+		    inkan_resolver_zone_inject(r, "mx.example.org", INKAN_DNS_A,
+			i % 2 ? INKAN_DNS_TIMEOUT : INKAN_DNS_NOERROR),
+		    INKAN_OK);
+	for (i = 0; i < 3; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(rd[i].bad, 0);
+	}
+	assert_int_equal(inkan_resolver_queries(r), 3 * 2000);
+	inkan_resolver_free(&r);
+}
+
 int
 main(void)
 {
@@ -711,6 +765,7 @@ main(void)
 		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_counting),
+		cmocka_unit_test(test_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
