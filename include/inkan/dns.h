@@ -34,8 +34,8 @@
  *		inkan_buf_init(&txt, 65536);
  *		for (i = 0; i < a->count; i++) {
  *			inkan_buf_reset(&txt);
- *			if (inkan_dns_txt_join(&a->records[i], &txt) ==
- *INKAN_OK) puts(inkan_buf_cstr(&txt));
+ *			if (inkan_dns_txt_join(&a->records[i], &txt) == 0)
+ *				puts(inkan_buf_cstr(&txt));
  *		}
  *		inkan_buf_clear(&txt);
  *	}
