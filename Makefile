@@ -10,6 +10,8 @@
 #   make format        clang-format every C file in place
 #   make check-style   clang-format check plus the banned-function check
 
+MAKEFLAGS += --no-print-directory
+
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz

@@ -9,6 +9,7 @@
 #include "cli.h"
 
 static const struct cli_command commands[] = {
+	{ "dns", "look up DNS records (dns lookup NAME TYPE)", cli_cmd_dns },
 	{ "version", "print the version", NULL },
 };
 

@@ -9,7 +9,7 @@
  *
  *	inkan_limits_default(&lim);
  *	lim.hdr_line_max = 998 + 2;	// reject anything RFC 5322 forbids
- *	parser = inkan_hdr_parser_new(&lim);
+ *	inkan_hdr_parser_new(&lim, 0, &parser);
  *
  * A NULL limits pointer anywhere in the API means the defaults.
  */
@@ -50,6 +50,9 @@ extern "C" {
 #define INKAN_DNS_TIMEOUT_MS 5000
 #define INKAN_DNS_CNAME_MAX 8 /* CNAME chain length before SERVFAIL */
 #define INKAN_DNS_RR_MAX 1024 /* records in one answer */
+/* One zone file for the zone backend (--zone, --overlay): far more than
+   a what-if zone needs, small enough to hold in memory twice. */
+#define INKAN_DNS_ZONE_FILE_MAX (64u * 1024 * 1024)
 
 struct inkan_limits {
 	/* lib/msg header parser */
@@ -67,6 +70,7 @@ struct inkan_limits {
 	unsigned dns_timeout_ms;
 	size_t dns_cname_max;
 	size_t dns_rr_max;
+	size_t dns_zone_file_max;
 };
 
 /* Fills *lim with the defaults above. */

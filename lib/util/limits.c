@@ -16,6 +16,7 @@ static const struct inkan_limits defaults = {
 	.dns_timeout_ms = INKAN_DNS_TIMEOUT_MS,
 	.dns_cname_max = INKAN_DNS_CNAME_MAX,
 	.dns_rr_max = INKAN_DNS_RR_MAX,
+	.dns_zone_file_max = INKAN_DNS_ZONE_FILE_MAX,
 };
 
 void

@@ -1,0 +1,733 @@
+/*
+ * header.c: the incremental RFC 5322 header-section parser (inkan/msg.h,
+ * section "header").
+ *
+ * The parser works on complete lines. A line ends at LF; a CR just before
+ * the LF makes the ending CRLF, and a CR anywhere else is a bare CR, an
+ * ordinary byte of its line (or an error). Lines are found with memchr()
+ * in the caller's chunk, and a field that lies wholly inside one chunk is
+ * returned as views into that chunk, without a copy. Only when a chunk
+ * ends inside a field or a line are the bytes still needed copied into
+ * buf: first the field so far, then the incomplete line; the field's later
+ * lines are appended there until it is complete.
+ *
+ * RFC 5322 2.2.3: a line that starts with WSP continues the field above
+ * it, so a field is complete only when the first byte of the next line is
+ * known and is not WSP; at the end of input, when the input ends.
+ *
+ * Chunking does not matter: every decision and every error is taken on a
+ * complete line, with its checks in a fixed order (section, field size,
+ * field count, bytes, syntax). The one exception, "line too long", is
+ * found as soon as hdr_line_max bytes without an LF are seen, and comes
+ * before every other check of that line in any split. So the events,
+ * errors and offsets are the same however the input is cut; the tests and
+ * the fuzz target check it.
+ */
+#include <assert.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <inkan/msg.h>
+
+#define HDR_KNOWN_FLAGS                                                       \
+	(INKAN_HDR_ALLOW_LF | INKAN_HDR_ALLOW_BARE_CR | INKAN_HDR_ALLOW_NUL | \
+	    INKAN_HDR_SKIP_MBOX_FROM)
+
+enum hdr_state {
+	HDR_ST_RUN, /* reading the header section */
+	HDR_ST_END, /* END has been returned */
+	HDR_ST_ERROR, /* sticky: err, err_off and err_msg say why */
+};
+
+/* One complete line, its LF included (none at the end of input). */
+struct hdr_line {
+	const uint8_t *ptr;
+	size_t len;
+	size_t eol; /* 2: CRLF, 1: LF, 0: none (the input ended) */
+	uint64_t off; /* absolute offset of ptr[0] */
+	bool buffered; /* ptr points into buf, not into the chunk */
+};
+
+enum hdr_line_kind {
+	HDR_LINE_BLANK, /* the empty line ending the header section */
+	HDR_LINE_CONT, /* starts with WSP: continues the field above */
+	HDR_LINE_MBOX, /* "From " as the first line: an mbox separator */
+	HDR_LINE_FIELD, /* the first line of a field */
+};
+
+struct inkan_hdr_parser {
+	struct inkan_limits lim;
+	unsigned flags;
+	enum hdr_state state;
+
+	/* The current chunk; in[in_pos] is the next byte not yet read. */
+	const uint8_t *in;
+	size_t in_len;
+	size_t in_pos;
+	uint64_t in_off; /* absolute offset of in[0] */
+	bool in_active; /* fed and not yet consumed */
+	bool last; /* the current chunk is the last one */
+
+	/*
+	 * Bytes from earlier chunks still needed: the current field so far
+	 * (when fld_buffered), then part_len bytes of an incomplete line.
+	 * At most hdr_field_max + hdr_line_max bytes.
+	 */
+	struct inkan_buf buf;
+	size_t part_len;
+	bool buf_lent; /* a returned field points into buf: empty it next */
+
+	/* The current field, once its first line is complete. */
+	bool have_field;
+	bool fld_buffered; /* in buf from 0; else in in[fld_start...] */
+	size_t fld_start;
+	size_t fld_len;
+	size_t fld_name_len;
+	size_t fld_colon; /* index of the colon in the field */
+	size_t fld_eol; /* the line ending of its last line */
+	uint64_t fld_off;
+	unsigned fld_seen;
+
+	struct inkan_hdr_stats stats;
+
+	enum inkan_status err;
+	uint64_t err_off;
+	char err_msg[256];
+};
+
+static int fail(struct inkan_hdr_parser *p, enum inkan_status st, uint64_t off,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Records a sticky error; returns -1 for the caller to pass on. */
+static int
+fail(struct inkan_hdr_parser *p, enum inkan_status st, uint64_t off,
+    const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(p->err_msg, sizeof(p->err_msg), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		p->err_msg[0] = '\0';
+	p->err = st;
+	p->err_off = off;
+	p->state = HDR_ST_ERROR;
+	p->in_active = false;
+	return -1;
+}
+
+/* The absolute offset of the next byte to read. */
+static uint64_t
+read_offset(const struct inkan_hdr_parser *p)
+{
+	return p->in_off + p->in_pos;
+}
+
+static int
+fail_buf(struct inkan_hdr_parser *p, enum inkan_status st)
+{
+	/* buf's maximum covers every limit checked before appending. */
+	return fail(p, st, read_offset(p),
+	    "cannot buffer the header field at offset %" PRIu64 ": %s",
+	    p->fld_off, inkan_strerror(st));
+}
+
+static bool
+is_wsp(uint8_t c)
+{
+	return inkan_cc_is(c, INKAN_CC_WSP);
+}
+
+/* How many bytes c are in [s, end). */
+static uint64_t
+count_byte(const uint8_t *s, const uint8_t *end, uint8_t c)
+{
+	uint64_t n = 0;
+
+	while (s < end && (s = memchr(s, c, (size_t)(end - s))) != NULL) {
+		n++;
+		s++;
+	}
+	return n;
+}
+
+/* Whether any of the n bytes at s is >= 0x80, eight bytes at a time. */
+static bool
+has_8bit(const uint8_t *s, size_t n)
+{
+	uint64_t acc = 0, w;
+	size_t i = 0;
+
+	for (; n - i >= sizeof(w); i += sizeof(w)) {
+		memcpy(&w, s + i, sizeof(w));
+		acc |= w;
+	}
+	for (; i < n; i++)
+		acc |= s[i];
+	return (acc & UINT64_C(0x8080808080808080)) != 0;
+}
+
+enum inkan_status
+inkan_hdr_parser_new(const struct inkan_limits *lim, unsigned flags,
+    struct inkan_hdr_parser **p_r)
+{
+	struct inkan_hdr_parser *p;
+	size_t max;
+
+	if (p_r == NULL)
+		return INKAN_ERR_INVAL;
+	*p_r = NULL;
+	if (lim == NULL)
+		lim = inkan_limits_defaults();
+	if ((flags & ~(unsigned)HDR_KNOWN_FLAGS) != 0 ||
+	    lim->hdr_line_max == 0 || lim->hdr_field_max == 0 ||
+	    lim->hdr_fields_max == 0 || lim->hdr_section_max == 0)
+		return INKAN_ERR_INVAL;
+	/* A field so far plus one incomplete line: see struct comment. */
+	if (!inkan_size_add(lim->hdr_field_max, lim->hdr_line_max, &max))
+		return INKAN_ERR_INVAL;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return INKAN_ERR_NOMEM;
+	p->lim = *lim;
+	p->flags = flags;
+	inkan_buf_init(&p->buf, max);
+	*p_r = p;
+	return INKAN_OK;
+}
+
+void
+inkan_hdr_parser_free(struct inkan_hdr_parser **pp)
+{
+	struct inkan_hdr_parser *p = *pp;
+
+	if (p == NULL)
+		return;
+	inkan_buf_clear(&p->buf);
+	free(p);
+	*pp = NULL;
+}
+
+void
+inkan_hdr_parser_reset(struct inkan_hdr_parser *p)
+{
+	struct inkan_limits lim = p->lim;
+	struct inkan_buf buf = p->buf;
+	unsigned flags = p->flags;
+
+	memset(p, 0, sizeof(*p));
+	p->lim = lim;
+	p->flags = flags;
+	p->buf = buf;
+	inkan_buf_reset(&p->buf);
+}
+
+enum inkan_status
+inkan_hdr_parser_feed(
+    struct inkan_hdr_parser *p, const void *data, size_t len, bool last)
+{
+	static const uint8_t empty[1];
+	uint64_t off = read_offset(p);
+
+	/* Each misuse is an error of its own, sticky like any other. */
+	if (p->state == HDR_ST_END)
+		fail(p, INKAN_ERR_STATE, off,
+		    "inkan_hdr_parser_feed() called after the end of the "
+		    "header section");
+	else if (p->state == HDR_ST_RUN && p->in_active)
+		fail(p, INKAN_ERR_STATE, off,
+		    "inkan_hdr_parser_feed() called before "
+		    "inkan_hdr_parser_next() returned 0 for the chunk at "
+		    "offset %" PRIu64,
+		    p->in_off);
+	else if (p->state == HDR_ST_RUN && p->last)
+		fail(p, INKAN_ERR_STATE, off,
+		    "inkan_hdr_parser_feed() called after the last chunk");
+	else if (p->state == HDR_ST_RUN && data == NULL && len > 0)
+		fail(p, INKAN_ERR_INVAL, off,
+		    "inkan_hdr_parser_feed() given NULL with length %zu", len);
+	if (p->state == HDR_ST_ERROR)
+		return p->err;
+	p->in_off += p->in_len;
+	p->in = data != NULL ? data : empty;
+	p->in_len = len;
+	p->in_pos = 0;
+	p->in_active = true;
+	p->last = last;
+	return INKAN_OK;
+}
+
+/* Copies the current field, so far wholly in the chunk, into buf. */
+static int
+save_field(struct inkan_hdr_parser *p)
+{
+	enum inkan_status st;
+
+	assert(p->buf.len == 0 && p->part_len == 0);
+	st = inkan_buf_append(&p->buf, p->in + p->fld_start, p->fld_len);
+	if (st != INKAN_OK)
+		return fail_buf(p, st);
+	p->fld_buffered = true;
+	return 0;
+}
+
+/*
+ * Takes the next complete line into *ln: from the chunk in place, or from
+ * buf when it began in an earlier chunk. Returns 1 with a line; 0 when the
+ * chunk ended inside the line (kept in buf, and the chunk consumed); -1
+ * when the line is longer than hdr_line_max.
+ */
+static int
+take_line(struct inkan_hdr_parser *p, struct hdr_line *ln)
+{
+	const uint8_t *s = p->in + p->in_pos, *lf = NULL;
+	size_t avail = p->in_len - p->in_pos;
+	size_t room = p->lim.hdr_line_max - p->part_len;
+	size_t win = avail < room ? avail : room;
+	size_t n;
+	enum inkan_status st;
+
+	ln->off = read_offset(p) - p->part_len;
+	if (win > 0)
+		lf = memchr(s, '\n', win);
+	if (lf == NULL && win < avail)
+		return fail(p, INKAN_ERR_LIMIT, ln->off,
+		    "line at offset %" PRIu64 " is longer than hdr_line_max "
+		    "(%zu bytes)",
+		    ln->off, p->lim.hdr_line_max);
+	if (lf == NULL) {
+		/* The chunk ends inside the line: keep what we have. */
+		if (p->have_field && !p->fld_buffered && save_field(p) < 0)
+			return -1;
+		if (avail > 0 &&
+		    (st = inkan_buf_append(&p->buf, s, avail)) != INKAN_OK)
+			return fail_buf(p, st);
+		p->part_len += avail;
+		p->in_pos = p->in_len;
+		if (!p->last) {
+			p->in_active = false;
+			return 0;
+		}
+		/* The input ends: the line ends without a line ending. */
+		ln->len = p->part_len;
+		ln->ptr = p->buf.data + p->buf.len - ln->len;
+		ln->eol = 0;
+		ln->buffered = true;
+		p->part_len = 0;
+		return 1;
+	}
+	n = (size_t)(lf - s) + 1;
+	if (p->part_len == 0) {
+		ln->ptr = s;
+		ln->len = n;
+		ln->buffered = false;
+	} else {
+		if ((st = inkan_buf_append(&p->buf, s, n)) != INKAN_OK)
+			return fail_buf(p, st);
+		ln->len = p->part_len + n;
+		ln->ptr = p->buf.data + p->buf.len - ln->len;
+		ln->buffered = true;
+		p->part_len = 0;
+	}
+	p->in_pos += n;
+	ln->eol = ln->len >= 2 && ln->ptr[ln->len - 2] == '\r' ? 2 : 1;
+	return 1;
+}
+
+/*
+ * Checks the bytes of a line (bare CR, NUL, 8-bit, its line ending) and
+ * records what it saw in the stats and in *seen_r. Returns 0, or -1 for a
+ * byte the flags do not allow.
+ */
+static int
+check_line_bytes(
+    struct inkan_hdr_parser *p, const struct hdr_line *ln, unsigned *seen_r)
+{
+	const uint8_t *s = ln->ptr, *end = ln->ptr + (ln->len - ln->eol);
+	const uint8_t *cr = NULL, *nul = NULL, *bad = NULL;
+	size_t n = (size_t)(end - s);
+	unsigned seen = 0;
+	uint64_t off;
+
+	/* Inside a line (the CR of a CRLF is not in [s, end)), every CR is
+	 * bare. */
+	if (n > 0 && (cr = memchr(s, '\r', n)) != NULL) {
+		seen |= INKAN_HDR_SEEN_BARE_CR;
+		p->stats.bare_cr += count_byte(cr, end, '\r');
+		if (!(p->flags & INKAN_HDR_ALLOW_BARE_CR))
+			bad = cr;
+	}
+	if (n > 0 && (nul = memchr(s, '\0', n)) != NULL) {
+		seen |= INKAN_HDR_SEEN_NUL;
+		p->stats.nul += count_byte(nul, end, '\0');
+		if (!(p->flags & INKAN_HDR_ALLOW_NUL) &&
+		    (bad == NULL || nul < bad))
+			bad = nul;
+	}
+	if (has_8bit(s, n))
+		seen |= INKAN_HDR_SEEN_8BIT;
+	switch (ln->eol) {
+	case 0:
+		seen |= INKAN_HDR_SEEN_NO_EOL;
+		break;
+	case 1:
+		seen |= INKAN_HDR_SEEN_BARE_LF;
+		p->stats.lf_lines++;
+		break;
+	default:
+		seen |= INKAN_HDR_SEEN_CRLF;
+		p->stats.crlf_lines++;
+		break;
+	}
+	p->stats.seen |= seen;
+	*seen_r = seen;
+
+	if (bad != NULL) {
+		off = ln->off + (size_t)(bad - s);
+		if (*bad == '\r')
+			return fail(p, INKAN_ERR_SYNTAX, off,
+			    "bare CR at offset %" PRIu64 ": a CR not followed "
+			    "by LF (RFC 5322 2.2; INKAN_HDR_ALLOW_BARE_CR "
+			    "accepts it)",
+			    off);
+		return fail(p, INKAN_ERR_SYNTAX, off,
+		    "NUL byte at offset %" PRIu64 " (RFC 5322 3.5; "
+		    "INKAN_HDR_ALLOW_NUL accepts it)",
+		    off);
+	}
+	if (ln->eol == 1 && !(p->flags & INKAN_HDR_ALLOW_LF)) {
+		off = ln->off + ln->len - 1;
+		return fail(p, INKAN_ERR_SYNTAX, off,
+		    "bare LF at offset %" PRIu64 ": a line ends in LF without "
+		    "CR (RFC 5322 2.1 needs CRLF; INKAN_HDR_ALLOW_LF accepts "
+		    "it)",
+		    off);
+	}
+	return 0;
+}
+
+/*
+ * Whether the n bytes at s are an mbox separator, "From " and no colon
+ * after the word: "From : x" is a From field with WSP before the colon
+ * (RFC 5322 4.5.8).
+ */
+static bool
+is_mbox_from(const uint8_t *s, size_t n)
+{
+	size_t i = 4;
+
+	if (n < 5 || memcmp(s, "From ", 5) != 0)
+		return false;
+	while (i < n && is_wsp(s[i]))
+		i++;
+	return i == n || s[i] != ':';
+}
+
+static enum hdr_line_kind
+classify(const struct inkan_hdr_parser *p, const struct hdr_line *ln)
+{
+	size_t n = ln->len - ln->eol;
+
+	/* RFC 5322 2.1: the header section ends at the first empty line. */
+	if (n == 0)
+		return HDR_LINE_BLANK;
+	if (is_wsp(ln->ptr[0]))
+		return HDR_LINE_CONT;
+	if (p->stats.lines == 0 && is_mbox_from(ln->ptr, n))
+		return HDR_LINE_MBOX;
+	return HDR_LINE_FIELD;
+}
+
+/* Checks the limits a line of this kind is subject to. */
+static int
+check_limits(struct inkan_hdr_parser *p, const struct hdr_line *ln,
+    enum hdr_line_kind kind)
+{
+	const struct inkan_limits *lim = &p->lim;
+
+	if (ln->off + ln->len > (uint64_t)lim->hdr_section_max)
+		return fail(p, INKAN_ERR_LIMIT, ln->off,
+		    "the line at offset %" PRIu64 " makes the header section "
+		    "longer than hdr_section_max (%zu bytes)",
+		    ln->off, lim->hdr_section_max);
+	switch (kind) {
+	case HDR_LINE_CONT:
+		if (!p->have_field)
+			break;
+		/* fld_len <= hdr_field_max, so no overflow. */
+		if (ln->len > lim->hdr_field_max - p->fld_len)
+			return fail(p, INKAN_ERR_LIMIT, p->fld_off,
+			    "the field at offset %" PRIu64 " is longer than "
+			    "hdr_field_max (%zu bytes)",
+			    p->fld_off, lim->hdr_field_max);
+		break;
+	case HDR_LINE_FIELD:
+		if (ln->len > lim->hdr_field_max)
+			return fail(p, INKAN_ERR_LIMIT, ln->off,
+			    "the field at offset %" PRIu64 " is longer than "
+			    "hdr_field_max (%zu bytes)",
+			    ln->off, lim->hdr_field_max);
+		if (p->stats.fields >= lim->hdr_fields_max)
+			return fail(p, INKAN_ERR_LIMIT, ln->off,
+			    "the field at offset %" PRIu64 " is one more than "
+			    "hdr_fields_max (%zu fields)",
+			    ln->off, lim->hdr_fields_max);
+		break;
+	case HDR_LINE_BLANK:
+	case HDR_LINE_MBOX:
+		break;
+	}
+	return 0;
+}
+
+/* The first line of a field: name, optional WSP, colon (RFC 5322 2.2). */
+static int
+start_field(
+    struct inkan_hdr_parser *p, const struct hdr_line *ln, unsigned seen)
+{
+	const uint8_t *s = ln->ptr, *colon;
+	size_t ci, ne, i;
+	uint64_t off;
+
+	colon = memchr(s, ':', ln->len - ln->eol);
+	if (colon == NULL)
+		return fail(p, INKAN_ERR_SYNTAX, ln->off,
+		    "the line at offset %" PRIu64 " is not a header field: it "
+		    "has no colon (RFC 5322 2.2)",
+		    ln->off);
+	ci = (size_t)(colon - s);
+	/* RFC 5322 4.5.8: obs-optional allows WSP before the colon. */
+	for (ne = ci; ne > 0 && is_wsp(s[ne - 1]); ne--)
+		;
+	if (ne == 0)
+		return fail(p, INKAN_ERR_SYNTAX, ln->off,
+		    "the field at offset %" PRIu64 " has an empty name "
+		    "(RFC 5322 3.6.8)",
+		    ln->off);
+	/* RFC 5322 3.6.8: field-name = 1*ftext, printable ASCII but ':'. */
+	for (i = 0; i < ne; i++) {
+		if (!inkan_cc_is(s[i], INKAN_CC_FTEXT)) {
+			off = ln->off + i;
+			return fail(p, INKAN_ERR_SYNTAX, off,
+			    "byte 0x%02x at offset %" PRIu64 " is not allowed "
+			    "in a field name (RFC 5322 3.6.8 ftext)",
+			    s[i], off);
+		}
+	}
+	if (ne < ci) {
+		seen |= INKAN_HDR_SEEN_WSP_BEFORE_COLON;
+		p->stats.seen |= INKAN_HDR_SEEN_WSP_BEFORE_COLON;
+	}
+	p->have_field = true;
+	p->fld_buffered = ln->buffered;
+	p->fld_start = ln->buffered ? 0 : (size_t)(ln->ptr - p->in);
+	p->fld_len = ln->len;
+	p->fld_name_len = ne;
+	p->fld_colon = ci;
+	p->fld_eol = ln->eol;
+	p->fld_off = ln->off;
+	p->fld_seen = seen;
+	p->stats.fields++;
+	return 0;
+}
+
+/* A continuation line of the current field (RFC 5322 2.2.3). */
+static int
+continue_field(
+    struct inkan_hdr_parser *p, const struct hdr_line *ln, unsigned seen)
+{
+	enum inkan_status st;
+
+	if (!p->have_field)
+		return fail(p, INKAN_ERR_SYNTAX, ln->off,
+		    "the line at offset %" PRIu64 " starts with whitespace "
+		    "but there is no field before it to continue "
+		    "(RFC 5322 2.2.3)",
+		    ln->off);
+	if (p->fld_buffered && !ln->buffered &&
+	    (st = inkan_buf_append(&p->buf, ln->ptr, ln->len)) != INKAN_OK)
+		return fail_buf(p, st);
+	/* In the chunk, the line follows the field's bytes directly. */
+	assert(p->fld_buffered ||
+	    (!ln->buffered && ln->ptr == p->in + p->fld_start + p->fld_len));
+	p->fld_len += ln->len;
+	p->fld_eol = ln->eol;
+	p->fld_seen |= seen | INKAN_HDR_SEEN_FOLDED;
+	p->stats.seen |= INKAN_HDR_SEEN_FOLDED;
+	return 0;
+}
+
+static int
+emit_field(struct inkan_hdr_parser *p, struct inkan_hdr_event *ev)
+{
+	const uint8_t *base;
+	struct inkan_hdr_field *f = &ev->field;
+
+	base = p->fld_buffered ? p->buf.data : p->in + p->fld_start;
+	ev->type = INKAN_HDR_EV_FIELD;
+	f->raw = inkan_view_make(base, p->fld_len);
+	f->name = inkan_view_make(base, p->fld_name_len);
+	f->value = inkan_view_make(base + p->fld_colon + 1,
+	    p->fld_len - p->fld_eol - p->fld_colon - 1);
+	f->offset = p->fld_off;
+	f->flags = p->fld_seen;
+	if (p->fld_buffered)
+		p->buf_lent = true;
+	p->have_field = false;
+	return 1;
+}
+
+static int
+end_headers(
+    struct inkan_hdr_parser *p, size_t blank_len, struct inkan_hdr_event *ev)
+{
+	ev->type = INKAN_HDR_EV_END;
+	ev->end.has_body = blank_len > 0;
+	ev->end.blank_len = blank_len;
+	ev->end.body_offset = read_offset(p);
+	ev->end.body =
+	    inkan_view_make(p->in + p->in_pos, p->in_len - p->in_pos);
+	p->in_pos = p->in_len;
+	p->in_active = false;
+	p->state = HDR_ST_END;
+	return 1;
+}
+
+/* Returns 1 with END for the blank line, 0 to go on, -1 on an error. */
+static int
+process_line(struct inkan_hdr_parser *p, const struct hdr_line *ln,
+    struct inkan_hdr_event *ev)
+{
+	enum hdr_line_kind kind = classify(p, ln);
+	unsigned seen;
+
+	if (check_limits(p, ln, kind) < 0 || check_line_bytes(p, ln, &seen) < 0)
+		return -1;
+	p->stats.lines++;
+	switch (kind) {
+	case HDR_LINE_BLANK:
+		return end_headers(p, ln->eol, ev);
+	case HDR_LINE_MBOX:
+		if (!(p->flags & INKAN_HDR_SKIP_MBOX_FROM))
+			return fail(p, INKAN_ERR_SYNTAX, ln->off,
+			    "the first line is an mbox \"From \" separator, "
+			    "not a header field (INKAN_HDR_SKIP_MBOX_FROM "
+			    "skips it)");
+		p->stats.seen |= INKAN_HDR_SEEN_MBOX_FROM;
+		p->stats.header_offset = ln->off + ln->len;
+		if (ln->buffered)
+			inkan_buf_reset(&p->buf);
+		return 0;
+	case HDR_LINE_CONT:
+		return continue_field(p, ln, seen);
+	case HDR_LINE_FIELD:
+		return start_field(p, ln, seen);
+	}
+	return fail(p, INKAN_ERR_INTERNAL, ln->off, "unknown line kind");
+}
+
+/* The chunk is consumed, and the next byte would start a line. */
+static int
+chunk_end(struct inkan_hdr_parser *p, struct inkan_hdr_event *ev)
+{
+	if (p->last) {
+		if (p->have_field)
+			return emit_field(p, ev);
+		return end_headers(p, 0, ev);
+	}
+	if (p->have_field && !p->fld_buffered && save_field(p) < 0)
+		return -1;
+	p->in_active = false;
+	return 0;
+}
+
+int
+inkan_hdr_parser_next(struct inkan_hdr_parser *p, struct inkan_hdr_event *ev_r)
+{
+	struct hdr_line ln = { NULL, 0, 0, 0, false };
+	int r;
+
+	memset(ev_r, 0, sizeof(*ev_r));
+	switch (p->state) {
+	case HDR_ST_RUN:
+		break;
+	case HDR_ST_END:
+		return fail(p, INKAN_ERR_STATE, read_offset(p),
+		    "inkan_hdr_parser_next() called after the end of the "
+		    "header section");
+	case HDR_ST_ERROR:
+		return -1;
+	}
+	if (p->buf_lent) {
+		inkan_buf_reset(&p->buf);
+		p->buf_lent = false;
+	}
+	if (!p->in_active)
+		return 0;
+	for (;;) {
+		if (p->part_len == 0) {
+			if (p->in_pos == p->in_len)
+				return chunk_end(p, ev_r);
+			if (p->have_field && !is_wsp(p->in[p->in_pos]))
+				return emit_field(p, ev_r);
+		}
+		if ((r = take_line(p, &ln)) <= 0)
+			return r;
+		if ((r = process_line(p, &ln, ev_r)) != 0)
+			return r;
+	}
+}
+
+enum inkan_status
+inkan_hdr_parser_error(
+    const struct inkan_hdr_parser *p, const char **msg_r, uint64_t *offset_r)
+{
+	if (msg_r != NULL)
+		*msg_r = p->state == HDR_ST_ERROR ? p->err_msg : "";
+	if (offset_r != NULL)
+		*offset_r = p->state == HDR_ST_ERROR ? p->err_off : 0;
+	return p->state == HDR_ST_ERROR ? p->err : INKAN_OK;
+}
+
+void
+inkan_hdr_parser_stats(
+    const struct inkan_hdr_parser *p, struct inkan_hdr_stats *stats_r)
+{
+	*stats_r = p->stats;
+}
+
+bool
+inkan_hdr_field_is(const struct inkan_hdr_field *f, const char *name)
+{
+	return inkan_view_eq_cstr_nocase(f->name, name);
+}
+
+enum inkan_status
+inkan_hdr_unfold(struct inkan_view value, struct inkan_buf *out)
+{
+	const uint8_t *s = value.ptr, *end, *lf;
+	enum inkan_status st;
+	size_t keep;
+
+	if (value.len == 0)
+		return out->err;
+	end = s + value.len;
+	while ((lf = memchr(s, '\n', (size_t)(end - s))) != NULL) {
+		keep = (size_t)(lf - s);
+		if (end - lf > 1 && is_wsp(lf[1])) {
+			/* RFC 5322 2.2.3: drop the CRLF (or LF), keep WSP. */
+			if (keep > 0 && lf[-1] == '\r')
+				keep--;
+		} else {
+			keep++;
+		}
+		if ((st = inkan_buf_append(out, s, keep)) != INKAN_OK)
+			return st;
+		s = lf + 1;
+	}
+	return inkan_buf_append(out, s, (size_t)(end - s));
+}
