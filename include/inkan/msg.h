@@ -359,6 +359,12 @@ enum inkan_addr_flags {
 	/* The mailbox is inside a group; on a list: a group, maybe an
 	   empty one, was seen. */
 	INKAN_ADDR_F_GROUP = 1 << 8,
+	/* The local part holds "=?" and later "?=", like an RFC 2047
+	   encoded-word, which RFC 2047 5 forbids in an addr-spec. Some
+	   mail readers decode it anyway and show what it says, so
+	   =?utf-8?b?YWRtaW5AdmljdGltLmV4YW1wbGU=?=@attacker.example may be
+	   displayed as admin@victim.example: a reason for suspicion. */
+	INKAN_ADDR_F_ENCODED_LOCAL = 1 << 9,
 };
 
 /* One mailbox of an address list. */
@@ -469,6 +475,9 @@ enum inkan_addr_from_flags {
 	INKAN_ADDR_FROM_F_GROUP = 1 << 3,
 	/* The strict parse failed and recovery found no domain. */
 	INKAN_ADDR_FROM_F_UNRECOVERABLE = 1 << 4,
+	/* The strict parse found a local part that looks like an RFC 2047
+	   encoded-word (INKAN_ADDR_F_ENCODED_LOCAL). */
+	INKAN_ADDR_FROM_F_ENCODED_LOCAL = 1 << 5,
 };
 
 struct inkan_addr_from {

@@ -707,6 +707,21 @@ fail_unexpected(struct ap *p, const char *expected)
 	return fail(p, INKAN_ERR_SYNTAX, expected);
 }
 
+/* "=?" and, after it, "?=": the shape of an RFC 2047 encoded-word. */
+static bool
+looks_encoded(struct inkan_view v)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < v.len; i++)
+		if (v.ptr[i] == '=' && v.ptr[i + 1] == '?')
+			break;
+	for (i += 2; i + 1 < v.len; i++)
+		if (v.ptr[i] == '?' && v.ptr[i + 1] == '=')
+			return true;
+	return false;
+}
+
 /*
  * RFC 5322 3.4.1 local-part: dot-atom / quoted-string / obs-local-part
  * (4.4: words and dots with CFWS between them, quoted or not), from the
@@ -767,6 +782,8 @@ parse_local(struct ap *p, struct inkan_addr_mailbox *mb, size_t end)
 		mb->flags |= INKAN_ADDR_F_QUOTED_LOCAL;
 	if (p->saw_utf8)
 		mb->flags |= INKAN_ADDR_F_UTF8_LOCAL;
+	if (looks_encoded(mb->local_raw))
+		mb->flags |= INKAN_ADDR_F_ENCODED_LOCAL;
 	return true;
 }
 
@@ -1421,6 +1438,8 @@ inkan_addr_from_domains(const void *value, size_t len,
 			res_r->flags |= INKAN_ADDR_FROM_F_OBS;
 		if (res_r->list.flags & INKAN_ADDR_F_GROUP)
 			res_r->flags |= INKAN_ADDR_FROM_F_GROUP;
+		if (res_r->list.flags & INKAN_ADDR_F_ENCODED_LOCAL)
+			res_r->flags |= INKAN_ADDR_FROM_F_ENCODED_LOCAL;
 	} else if (st != INKAN_ERR_SYNTAX && st != INKAN_ERR_LIMIT) {
 		return st;
 	} else if (!(flags & INKAN_ADDR_FROM_NO_RECOVERY)) {

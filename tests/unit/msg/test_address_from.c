@@ -66,6 +66,16 @@ static const struct fcase cases[] = {
 	{ "comment holding an address", "me@attacker.example (admin@victim)", 0,
 	    0, 0, ONE, { "attacker.example" }, 0, RECOVERED },
 
+	{ "encoded-word as local part",
+	    "=?utf-8?b?YWRtaW5AdmljdGltLmV4YW1wbGU=?=@attacker.example", 0, 0,
+	    0, ONE, { "attacker.example" }, INKAN_ADDR_FROM_F_ENCODED_LOCAL,
+	    RECOVERED },
+	{ "encoded-word only in the display name",
+	    "=?utf-8?q?admin?= <me@attacker.example>", 0, 0, 0, ONE,
+	    { "attacker.example" }, 0, INKAN_ADDR_FROM_F_ENCODED_LOCAL },
+	{ "'=?' without '?=' after it", "a?=b=?c@x.example", 0, 0, 0, ONE,
+	    { "x.example" }, 0, INKAN_ADDR_FROM_F_ENCODED_LOCAL },
+
 	/* ---- recovery ---- */
 	{ "empty field", "", 0, 0, 0, NONE, { NULL }, UNRECOVERABLE,
 	    RECOVERED },
