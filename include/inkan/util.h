@@ -169,6 +169,12 @@ INKAN_API size_t inkan_cursor_take_while(
     struct inkan_cursor *c, unsigned cls, struct inkan_view *v_r);
 /* Skips the longest run of bytes in class cls; returns how many. */
 INKAN_API size_t inkan_cursor_skip_while(struct inkan_cursor *c, unsigned cls);
+/*
+ * Moves the read position back (or forward) to pos, for parsers that
+ * backtrack to a position they saved from c->pos. pos past the end sets
+ * err. An error already set stays set.
+ */
+INKAN_API void inkan_cursor_seek(struct inkan_cursor *c, size_t pos);
 /* The unread rest as a view. */
 INKAN_API struct inkan_view inkan_cursor_rest(const struct inkan_cursor *c);
 

@@ -907,7 +907,7 @@ parse_addr_spec(struct ap *p, struct inkan_addr_mailbox *mb)
 	if (ch != '@')
 		return fail_unexpected(p, "expected '@'");
 	end = p->c.pos;
-	p->c.pos = start;
+	inkan_cursor_seek(&p->c, start);
 	if (!parse_local(p, mb, end))
 		return false;
 	advance(p, 1);
@@ -984,7 +984,7 @@ parse_group(struct ap *p, size_t name_start, size_t name_end)
 	bool had = false, comma = false;
 	int ch;
 
-	p->c.pos = name_start;
+	inkan_cursor_seek(&p->c, name_start);
 	if (!parse_phrase(p, name_end, NULL))
 		return false;
 	advance(p, 1);
@@ -1022,10 +1022,10 @@ parse_group(struct ap *p, size_t name_start, size_t name_end)
 		return true;
 	/* Decode the name only for a group that holds mailboxes. */
 	at = p->c.pos;
-	p->c.pos = name_start;
+	inkan_cursor_seek(&p->c, name_start);
 	if (!parse_phrase(p, name_end, &name))
 		return false;
-	p->c.pos = at;
+	inkan_cursor_seek(&p->c, at);
 	for (i = first; i < p->list->count; i++)
 		p->list->mailboxes[i].group = name;
 	return true;
@@ -1053,7 +1053,7 @@ parse_address(struct ap *p, bool group_ok)
 	init_mailbox(&mb, start);
 	switch (ch) {
 	case '<':
-		p->c.pos = start;
+		inkan_cursor_seek(&p->c, start);
 		if (end > start) {
 			if (!parse_phrase(p, end, &mb.display_name))
 				return false;
@@ -1064,7 +1064,7 @@ parse_address(struct ap *p, bool group_ok)
 			return false;
 		break;
 	case '@':
-		p->c.pos = start;
+		inkan_cursor_seek(&p->c, start);
 		if (!parse_local(p, &mb, end))
 			return false;
 		advance(p, 1);

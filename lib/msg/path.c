@@ -276,7 +276,7 @@ parse_literal(struct pp *p)
 				    p, "invalid general address literal");
 			path->domain_kind = INKAN_SMTP_DOMAIN_GENERAL;
 		} else {
-			p->c.pos = start + 1;
+			inkan_cursor_seek(&p->c, start + 1);
 			if (!lex_snum(p, &path->addr[0]) ||
 			    !inkan_cursor_accept(&p->c, '.') ||
 			    !lex_snum(p, &path->addr[1]) ||

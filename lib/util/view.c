@@ -240,6 +240,17 @@ inkan_cursor_skip_while(struct inkan_cursor *c, unsigned cls)
 	return inkan_cursor_take_while(c, cls, &ignored);
 }
 
+void
+inkan_cursor_seek(struct inkan_cursor *c, size_t pos)
+{
+	assert(c != NULL);
+	if (pos > c->len) {
+		c->err = true;
+		return;
+	}
+	c->pos = pos;
+}
+
 struct inkan_view
 inkan_cursor_rest(const struct inkan_cursor *c)
 {

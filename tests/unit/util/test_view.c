@@ -413,6 +413,31 @@ test_cursor_take_while(void **state)
 
 /* The usage pattern from util.h: a production, then one look at err. */
 static void
+test_cursor_seek(void **state)
+{
+	struct inkan_cursor c;
+
+	(void)state;
+	inkan_cursor_init(&c, "abc", 3);
+	inkan_cursor_skip(&c, 2);
+	/* Back to a saved position: reading resumes there. */
+	inkan_cursor_seek(&c, 0);
+	assert_false(c.err);
+	assert_int_equal(inkan_cursor_get(&c), 'a');
+	/* Exactly the end is a valid position; reading there fails. */
+	inkan_cursor_seek(&c, 3);
+	assert_false(c.err);
+	assert_true(inkan_cursor_eof(&c));
+	/* One past the end sets the sticky error... */
+	inkan_cursor_seek(&c, 4);
+	assert_true(c.err);
+	/* ...which a seek back does not clear. */
+	inkan_cursor_seek(&c, 0);
+	assert_true(c.err);
+	assert_int_equal(inkan_cursor_peek(&c), -1);
+}
+
+static void
 test_cursor_production(void **state)
 {
 	static const struct {
@@ -464,6 +489,7 @@ main(void)
 		cmocka_unit_test(test_cursor_accept_expect),
 		cmocka_unit_test(test_cursor_accept_nocase),
 		cmocka_unit_test(test_cursor_take_while),
+		cmocka_unit_test(test_cursor_seek),
 		cmocka_unit_test(test_cursor_production),
 	};
 
