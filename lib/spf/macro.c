@@ -127,6 +127,7 @@ spf_macro_check(struct inkan_view spec, enum spf_macro_mode mode,
 			uint8_t n = i + 1 < spec.len ? spec.ptr[i + 1] : 0;
 
 			if (n == '%' || n == '_' || n == '-') {
+				*has_macro_r = true;
 				i += 2;
 				continue;
 			}

@@ -28,7 +28,7 @@ enum spf_mech {
 
 /* A term has a domain-spec (else the current domain is meant). */
 #define SPF_TERM_DOMAIN 0x01
-/* Its domain-spec contains a macro-expand, so it must be expanded. */
+/* Its domain-spec contains a macro-expand (%{..} %% %_ %-): expand it. */
 #define SPF_TERM_MACRO 0x02
 
 /* One mechanism of a record, pre-split. Offsets index the record text. */
@@ -104,7 +104,8 @@ struct spf_macro_env {
  * Checks that spec is a macro-string (RFC 7208 7.1) whose letters mode
  * allows. On failure returns false with *off_r the offset of the bad byte
  * in spec and *why_r a static phrase. *has_macro_r says whether spec
- * contains a %{...} expansion (one that depends on the check).
+ * contains any macro-expand (%{...}, %%, %_ or %-): whether it must be
+ * expanded rather than used as it is.
  */
 bool spf_macro_check(struct inkan_view spec, enum spf_macro_mode mode,
     bool *has_macro_r, size_t *off_r, const char **why_r);
