@@ -34,6 +34,8 @@
 #ifndef INKAN_SPF_H
 #define INKAN_SPF_H
 
+#include <sys/socket.h> /* AF_INET, AF_INET6 */
+
 #include <inkan/common.h>
 #include <inkan/dns.h>
 #include <inkan/limits.h>

@@ -1465,13 +1465,15 @@ result_reason(struct inkan_spf *s, enum inkan_spf_result res, char *ipbuf)
 			s->mech_rec, s->mech_term->off, s->mech_term->len));
 		inkan_buf_append_cstr(&s->reason, " in the SPF record of ");
 		reason_esc(s, inkan_view_make(f->domain, f->dlen));
-		inkan_buf_printf(
-		    &s->reason, " (%s)", inkan_spf_result_name(res));
+		if (res != INKAN_SPF_PASS)
+			inkan_buf_printf(&s->reason, ", so the result is %s",
+			    inkan_spf_result_name(res));
 	} else {
 		inkan_buf_printf(&s->reason,
 		    "no mechanism matched %s in the SPF record of ", ipbuf);
 		reason_esc(s, inkan_view_make(f->domain, f->dlen));
-		inkan_buf_append_cstr(&s->reason, " (neutral by default)");
+		inkan_buf_append_cstr(
+		    &s->reason, "; the default result is neutral");
 	}
 }
 

@@ -106,16 +106,20 @@ struct folder {
 	struct inkan_buf word; /* the unit being built */
 };
 
-/* Emits the built unit, preceded by SP or by a fold. */
+/*
+ * Emits the built unit, preceded by SP or by a fold. Inside a
+ * quoted-string the fold is CRLF SP, so that unfolding (RFC 5322 2.2.3)
+ * gives back exactly the one space that was there.
+ */
 static void
-fold_flush(struct folder *f)
+fold_flush(struct folder *f, bool quoted)
 {
 	size_t col = f->out->len - f->line_start;
 
 	if (f->word.len == 0)
 		return;
 	if (col + 1 + f->word.len > FOLD_COLUMNS && col > 1) {
-		inkan_buf_append_cstr(f->out, "\r\n\t");
+		inkan_buf_append_cstr(f->out, quoted ? "\r\n " : "\r\n\t");
 		f->line_start = f->out->len - 1;
 	} else {
 		inkan_buf_append_byte(f->out, ' ');
@@ -152,6 +156,7 @@ static void
 key_value(struct folder *f, const char *key, struct inkan_view v)
 {
 	size_t i;
+	bool quoted = false;
 
 	inkan_buf_printf(&f->word, "%s=", key);
 	if (is_dot_atom(v)) {
@@ -161,6 +166,12 @@ key_value(struct folder *f, const char *key, struct inkan_view v)
 		for (i = 0; i < v.len; i++) {
 			uint8_t c = v.ptr[i];
 
+			/* A long value may fold at its spaces. */
+			if (c == ' ' && i > 0 && v.ptr[i - 1] != ' ') {
+				fold_flush(f, quoted);
+				quoted = true;
+				continue;
+			}
 			if (c == '"' || c == '\\')
 				inkan_buf_append_byte(&f->word, '\\');
 			if (c < 0x20 || c > 0x7e)
@@ -170,7 +181,7 @@ key_value(struct folder *f, const char *key, struct inkan_view v)
 		inkan_buf_append_byte(&f->word, '"');
 	}
 	inkan_buf_append_byte(&f->word, ';');
-	fold_flush(f);
+	fold_flush(f, quoted);
 }
 
 /* Words of a comment, with '(' ')' '\' quoted (RFC 5322 3.2.2 ctext). */
@@ -185,7 +196,7 @@ comment_words(struct folder *f, struct inkan_view v, bool open, bool close)
 		uint8_t c = v.ptr[i];
 
 		if (c == ' ') {
-			fold_flush(f);
+			fold_flush(f, false);
 			continue;
 		}
 		if (c == '(' || c == ')' || c == '\\')
@@ -196,7 +207,7 @@ comment_words(struct folder *f, struct inkan_view v, bool open, bool close)
 	}
 	if (close)
 		inkan_buf_append_byte(&f->word, ')');
-	fold_flush(f);
+	fold_flush(f, false);
 }
 
 enum inkan_status
