@@ -107,6 +107,21 @@ struct deviation {
 	const char *exp;
 };
 
+/*
+ * None is needed today. The tests whose expectation RFC 7208 changed
+ * (txtonly, spfonly, spftimeout, txttimeout, nospftxttimeout: 4.4 and
+ * 3.1, type SPF no longer queried; spfoverride, multitxt1, multispf2:
+ * 4.5; invalid-domain-empty-label, invalid-domain-long,
+ * invalid-domain-long-via-macro: 4.3, 4.8; exists-dnserr: 5.7 and 2.6.6;
+ * cidr6-0-ip4, cidr6-ip4: 5.6; mx-limit: 4.6.4) have the same zone data
+ * in both suites, and the RFC 4408 suite lists several acceptable results
+ * for each, RFC 7208's among them, so an RFC 7208 evaluator meets its
+ * expectation as it is. An entry goes here only for a test that fails
+ * the RFC 4408 suite because RFC 7208 asks for something else, e.g.
+ *	{ "mx-limit", "4.6.4", "more than 10 MX names is a permerror",
+ *	    "permerror", NULL },
+ * The NULL entry only ends the list (C has no empty arrays).
+ */
 static const struct deviation deviations[] = {
 	{ NULL, NULL, NULL, NULL, NULL },
 };
@@ -965,7 +980,7 @@ run_test(const struct scenario *sc, yaml_document_t *doc, const char *id,
 	struct want w = { { NULL }, 0, NULL };
 	char *host = NULL, *helo = NULL, *mailfrom = NULL, *spec = NULL,
 	     *exp = NULL, *results[RESULTS_MAX] = { NULL }, *why = NULL,
-	     *devwords = NULL;
+	     *devwords = NULL, *why4408 = NULL;
 	const struct deviation *dev = NULL;
 	yaml_node_t *res = map_get(doc, t, "result"), *sp;
 	enum inkan_status st;
@@ -1057,15 +1072,13 @@ run_test(const struct scenario *sc, yaml_document_t *doc, const char *id,
 			exit(1);
 		}
 		want_from_words(&w7, devwords);
-		free(why);
+		why4408 = why;
 		ok = verdict_matches(v, &req, &w7, &why);
 		if (ok) {
-			printf("deviation (RFC 7208 %s) %s \"%s\" %s: got %s "
-			       "as RFC 7208 says; RFC 4408 suite wants ",
+			printf("deviation (RFC 7208 %s) %s \"%s\" %s: %s; "
+			       "as RFC 7208 says: %s\n",
 			    dev->section, sc->suite, sc->description, id,
-			    inkan_spf_result_name(v->result));
-			put_want(stdout, &w);
-			printf(": %s\n", dev->why);
+			    why4408 != NULL ? why4408 : "mismatch", dev->why);
 			c->deviations++;
 		}
 	}
@@ -1101,6 +1114,7 @@ out:
 	free(spec);
 	free(exp);
 	free(why);
+	free(why4408);
 	free(devwords);
 	for (i = 0; i < RESULTS_MAX; i++)
 		free(results[i]);
