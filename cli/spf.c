@@ -68,11 +68,11 @@ spf_usage(FILE *f)
 static void
 put_safe(FILE *f, const char *s)
 {
-	const unsigned char *p;
+	const uint8_t *p;
 
 	if (s == NULL)
 		return;
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+	for (p = (const uint8_t *)s; *p != '\0'; p++) {
 		if (*p >= 0x20 && *p < 0x7f)
 			fputc(*p, f);
 		else
@@ -135,7 +135,7 @@ print_text(
 		fputc('\n', stdout);
 		/* Folded header lines: print them as they are, made safe. */
 		for (; *received != '\0'; received++) {
-			unsigned char c = (unsigned char)*received;
+			uint8_t c = (uint8_t)*received;
 
 			if (c == '\r')
 				continue;
@@ -225,10 +225,10 @@ print_json(const struct inkan_spf_verdict *v,
 /*
  * Takes the value of option name from argv[*i] ("--ip=ADDR") or the next
  * argument ("--ip ADDR"). Returns NULL when the argument is not that
- * option; sets *missing when it is but has no value.
+ * option; sets *missing_r when it is but has no value.
  */
 static const char *
-option_value(int argc, char **argv, int *i, const char *name, bool *missing)
+option_value(int argc, char **argv, int *i, const char *name, bool *missing_r)
 {
 	size_t n = strlen(name);
 	const char *a = argv[*i];
@@ -240,7 +240,7 @@ option_value(int argc, char **argv, int *i, const char *name, bool *missing)
 	if (a[n] != '\0')
 		return NULL;
 	if (*i + 1 >= argc) {
-		*missing = true;
+		*missing_r = true;
 		return NULL;
 	}
 	return argv[++*i];

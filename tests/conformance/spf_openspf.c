@@ -872,12 +872,12 @@ find_deviation(const char *id)
 }
 
 /*
- * Checks verdict v against w. On a mismatch fills why (got/want) and
+ * Checks verdict v against w. On a mismatch sets *why_r (got/want) and
  * returns false.
  */
 static bool
 verdict_matches(const struct inkan_spf_verdict *v,
-    const struct inkan_spf_request *req, const struct want *w, char **why)
+    const struct inkan_spf_request *req, const struct want *w, char **why_r)
 {
 	const char *got = inkan_spf_result_name(v->result);
 	char *def = NULL;
@@ -886,9 +886,9 @@ verdict_matches(const struct inkan_spf_verdict *v,
 	size_t len;
 	FILE *f;
 
-	*why = NULL;
+	*why_r = NULL;
 	if (!want_has(w, got)) {
-		f = open_memstream(why, &len);
+		f = open_memstream(why_r, &len);
 		if (f == NULL)
 			return false;
 		fprintf(f, "got %s, want ", got);
@@ -903,7 +903,7 @@ verdict_matches(const struct inkan_spf_verdict *v,
 	else
 		ok = v->explanation != NULL &&
 		    strcmp(v->explanation, want_exp) == 0;
-	if (!ok && (f = open_memstream(why, &len)) != NULL) {
+	if (!ok && (f = open_memstream(why_r, &len)) != NULL) {
 		fprintf(f, "got %s explanation \"", got);
 		put_escaped_cstr(f, v->explanation);
 		fputs("\", want \"", f);
