@@ -79,6 +79,7 @@ struct inkan_spf {
 	unsigned dns_terms;
 	unsigned voids;
 	unsigned depth;
+	unsigned deepest; /* the deepest frame used since the last reset */
 	struct frame *frames; /* lim.spf_depth_max + 1 of them */
 	/* The term that decided at the top level, or NULL. */
 	const struct inkan_spf_record *mech_rec;
@@ -240,17 +241,21 @@ spf_domain_valid(struct inkan_view name)
 
 /* ---- the record cache ------------------------------------------------ */
 
+/* A multiplicative hash of 8 bytes at a time (names are short). */
 static uint64_t
 hash_name(const char *p, size_t n)
 {
-	uint64_t h = 1469598103934665603ull; /* FNV-1a */
-	size_t i;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
 
-	for (i = 0; i < n; i++) {
-		h ^= (uint8_t)p[i];
-		h *= 1099511628211ull;
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
 	}
-	return h;
+	w = 0;
+	memcpy(&w, p, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	return h ^ (h >> 29);
 }
 
 static void
@@ -1191,6 +1196,8 @@ check_host(struct inkan_spf *s, enum inkan_spf_result *res_r)
 				goto frame_done;
 			}
 			s->depth++;
+			if (s->depth > s->deepest)
+				s->deepest = s->depth;
 			if (!frame_set(&s->frames[s->depth],
 				inkan_buf_view(&s->name), false))
 				s->frames[s->depth].dlen = 0;
@@ -1458,19 +1465,24 @@ result_reason(struct inkan_spf *s, enum inkan_spf_result res, char *ipbuf)
 		return;
 	inkan_buf_reset(&s->reason);
 	if (s->mech_term != NULL) {
-		inkan_buf_printf(&s->reason, "%s %s ", ipbuf,
-		    res == INKAN_SPF_PASS ? "is permitted by" : "matched");
+		inkan_buf_append_cstr(&s->reason, ipbuf);
+		inkan_buf_append_cstr(&s->reason,
+		    res == INKAN_SPF_PASS ? " is permitted by " : " matched ");
 		reason_esc(s,
 		    term_view(
 			s->mech_rec, s->mech_term->off, s->mech_term->len));
 		inkan_buf_append_cstr(&s->reason, " in the SPF record of ");
 		reason_esc(s, inkan_view_make(f->domain, f->dlen));
-		if (res != INKAN_SPF_PASS)
-			inkan_buf_printf(&s->reason, ", so the result is %s",
-			    inkan_spf_result_name(res));
+		if (res != INKAN_SPF_PASS) {
+			inkan_buf_append_cstr(
+			    &s->reason, ", so the result is ");
+			inkan_buf_append_cstr(
+			    &s->reason, inkan_spf_result_name(res));
+		}
 	} else {
-		inkan_buf_printf(&s->reason,
-		    "no mechanism matched %s in the SPF record of ", ipbuf);
+		inkan_buf_append_cstr(&s->reason, "no mechanism matched ");
+		inkan_buf_append_cstr(&s->reason, ipbuf);
+		inkan_buf_append_cstr(&s->reason, " in the SPF record of ");
 		reason_esc(s, inkan_view_make(f->domain, f->dlen));
 		inkan_buf_append_cstr(
 		    &s->reason, "; the default result is neutral");
@@ -1545,8 +1557,9 @@ check_reset(struct inkan_spf *s, const struct inkan_spf_ip *ip, unsigned flags,
 {
 	size_t i;
 
-	for (i = 0; i <= s->lim.spf_depth_max; i++)
+	for (i = 0; i <= s->deepest; i++)
 		frame_release(&s->frames[i]);
+	s->deepest = 0;
 	s->flags = flags;
 	s->ip = ip;
 	s->now = now != 0 ? now : now_of(s);

@@ -64,9 +64,35 @@ inkan_spf_ip_parse(const char *text, struct inkan_spf_ip *ip_r)
 	return INKAN_OK;
 }
 
+/* Writes n (0-255) in decimal at buf; returns the length. */
+static size_t
+put_octet(char *buf, unsigned n)
+{
+	size_t len = 0;
+
+	if (n >= 100)
+		buf[len++] = (char)('0' + n / 100);
+	if (n >= 10)
+		buf[len++] = (char)('0' + n / 10 % 10);
+	buf[len++] = (char)('0' + n % 10);
+	return len;
+}
+
 void
 spf_ip_text(const struct inkan_spf_ip *ip, char *buf, size_t size)
 {
+	size_t o = 0, i;
+
+	/* IPv4 is on every check's path (reasons, %{c}): no printf. */
+	if (ip->family != AF_INET6 && size >= 16) {
+		for (i = 0; i < 4; i++) {
+			if (i > 0)
+				buf[o++] = '.';
+			o += put_octet(buf + o, ip->addr[i]);
+		}
+		buf[o] = '\0';
+		return;
+	}
 	if (inet_ntop(ip->family == AF_INET6 ? AF_INET6 : AF_INET, ip->addr,
 		buf, (socklen_t)size) == NULL &&
 	    size > 0)
