@@ -68,7 +68,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -653,10 +652,8 @@ out:
 static void
 dump_name(struct inkan_resolver *r, const char *name)
 {
-	struct inkan_buf txt;
 	size_t q, i;
 
-	inkan_buf_init(&txt, TEXT_MAX);
 	for (q = 0; q < NQTYPES; q++) {
 		struct inkan_dns_answer *a = NULL;
 		enum inkan_status st =
@@ -707,7 +704,6 @@ dump_name(struct inkan_resolver *r, const char *name)
 		putchar('\n');
 		inkan_dns_answer_free(&a);
 	}
-	inkan_buf_clear(&txt);
 }
 
 /*
