@@ -84,6 +84,8 @@ run "--explain shows the trace" 0 \
 first "the first line is still the result" pass
 has "the trace shows the include" "include:_spf.example.net"
 has "the trace shows the range that matched" "ip4:192.0.2.0/25"
+has "the include's own steps are indented one level deeper" \
+	"    ip4:192.0.2.0/25: match"
 has "--explain shows the Received-SPF field" "Received-SPF: pass"
 
 run "an address outside the include fails (exit 0)" 0 \
@@ -135,6 +137,21 @@ first "temperror" temperror
 run "a domain without SPF gives none" 0 \
 	spf --zone "$zone" --ip 192.0.2.10 --sender a@mx1.example.com
 first "none" none
+
+# Hostile bytes in the sender: never raw on the terminal, valid JSON.
+bad=$(printf 'a@ex\377\001\033[31m.com')
+run "a sender with control and non-UTF-8 bytes still gets a verdict" 0 \
+	spf --zone "$zone" --ip 192.0.2.10 --sender "$bad"
+echo "check: no control or non-ASCII byte reaches the output"
+if LC_ALL=C grep -q "$(printf '[\001\033\200-\377]')" "$tmp/out"; then
+	fail "escaped output" "$(od -c "$tmp/out" | head -5)" "no raw bytes"
+else
+	ok
+fi
+run "the same as JSON" 0 \
+	spf --zone "$zone" --ip 192.0.2.10 --sender "$bad" --json
+json "JSON with hostile bytes parses" 'print(o["result"], o["identity"])' \
+	"none mailfrom"
 
 run "missing --ip is a usage error (64)" 64 \
 	spf --zone "$zone" --sender a@example.com
