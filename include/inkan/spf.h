@@ -30,6 +30,31 @@
  * resolver (which is thread-safe and may be shared) and keeps a cache of
  * parsed records keyed by domain, each kept for its DNS TTL, so a warm
  * evaluation parses nothing. Several threads use several contexts.
+ *
+ * The record cache holds, per lowercase domain: a parsed record (for the
+ * TXT answer's TTL; an answer with TTL 0 is not cached), "no SPF record"
+ * (NXDOMAIN, NODATA or no v=spf1 string: for the answer's TTL but at most
+ * limits->spf_negative_ttl, which is also used when DNS gives no TTL), or
+ * a record that is a permerror (several records, a syntax error: for the
+ * TTL, with the reason). Temporary errors are never cached. A cached
+ * record used by include or redirect still counts toward the 10-term
+ * limit of RFC 7208 4.6.4 (it counts terms, not queries). At most
+ * limits->spf_cache_max entries are kept; when full, expired entries go
+ * first, then all of them.
+ *
+ * Limits (struct inkan_limits, RFC 7208 4.6.4): spf_dns_terms_max terms
+ * that query DNS (include a mx ptr exists redirect), spf_void_max void
+ * lookups, spf_mx_names_max MX names (more is a permerror),
+ * spf_ptr_names_max PTR names (the rest are ignored; also for %{p}),
+ * spf_depth_max include nesting, spf_expansion_max bytes of one macro
+ * expansion (more is a permerror; a domain is then cut to 253 characters
+ * by RFC 7208 7.3), spf_record_max bytes and spf_terms_max terms of a
+ * record (more is a permerror). None of them is ever reached by deep
+ * recursion: evaluation keeps its own stack of include levels.
+ *
+ * The %{p} macro (RFC 7208 7.3) costs one PTR lookup and up to
+ * spf_ptr_names_max address lookups, once per check; these are not
+ * counted as terms. The exp= lookup is not counted either (4.6.4).
  */
 #ifndef INKAN_SPF_H
 #define INKAN_SPF_H
@@ -140,7 +165,12 @@ struct inkan_spf_verdict {
 	 * no mechanism matched; NULL for none, temperror and permerror.
 	 */
 	const char *mechanism;
-	/* For fail: the exp= explanation or the default one; else NULL. */
+	/*
+	 * For fail: the exp= explanation (RFC 7208 6.2, macro-expanded,
+	 * printable ASCII only), or the default one "%{c} is not one of
+	 * %{d}'s designated mail servers." when there is no exp= or it
+	 * cannot be used; else NULL.
+	 */
 	const char *explanation;
 	/* One sentence saying why: "192.0.2.10 matched ip4:...", or what
 	 * the syntax error was and where, or which lookup timed out. */
@@ -205,8 +235,9 @@ INKAN_API enum inkan_status inkan_spf_check_helo(struct inkan_spf *spf,
 
 /*
  * check_host(<ip>, <domain>, <sender>) itself (RFC 7208 4), for callers
- * that choose the identity themselves; helo fills %{h}. identity is only
- * recorded in the verdict.
+ * that choose the identity themselves; helo fills %{h} (NULL: empty).
+ * sender NULL or "" means postmaster@<domain>. identity is only recorded
+ * in the verdict. Same statuses as inkan_spf_check().
  */
 INKAN_API enum inkan_status inkan_spf_check_host(struct inkan_spf *spf,
     const struct inkan_spf_ip *ip, const char *domain, const char *sender,
@@ -219,7 +250,14 @@ INKAN_API enum inkan_status inkan_spf_check_host(struct inkan_spf *spf,
  *   Received-SPF: pass (example.com: 192.0.2.10 is permitted by
  *   ip4:192.0.2.0/24) client-ip=192.0.2.10; envelope-from=...;
  *   helo=...; receiver=...; identity=mailfrom; mechanism=...
- * Untrusted values are quoted as the RFC's key-value-pair grammar needs.
+ * Untrusted values are quoted as the RFC's key-value-pair grammar needs
+ * (a value that is not a dot-atom becomes a quoted-string), bytes that are
+ * not printable ASCII become '?', and lines are folded at 78 columns where
+ * there is a space to fold at. The comment names req->receiver (or the
+ * domain) and the verdict's reason; problem= is added for temperror and
+ * permerror, receiver= when req->receiver is set, mechanism= when the
+ * verdict has one. Returns INKAN_OK; INKAN_ERR_INVAL for a NULL argument;
+ * out's error (INKAN_ERR_LIMIT past its maximum), out then left as it was.
  */
 INKAN_API enum inkan_status inkan_spf_received_spf(
     const struct inkan_spf_verdict *v, const struct inkan_spf_request *req,

@@ -77,7 +77,11 @@ static const char zone[] =
     "postmaster.users A 127.0.0.2\n"
     "alice.users A 127.0.0.2\n"
     "mapped TXT \"v=spf1 ip6:::/0 ip4:192.0.2.60 -all\"\n"
-    "case TXT \"V=SPF1 IP4:192.0.2.70 -ALL\"\n";
+    "case TXT \"V=SPF1 IP4:192.0.2.70 -ALL\"\n"
+    "p-macro TXT \"v=spf1 exists:%{p}.ok.example.com "
+    "~exists:%{p}.unk.example.com -all\"\n"
+    "good.ptr-mech.example.com.ok A 127.0.0.2\n"
+    "unknown.unk A 127.0.0.3\n";
 
 static struct inkan_resolver *
 zone_resolver(void)
@@ -171,6 +175,15 @@ static const struct check_case cases[] = {
 	    INKAN_SPF_PERMERROR, NULL, NULL },
 	{ "include fail is no match", "192.0.2.10", "x@inc-fail.example.com",
 	    NULL, INKAN_SPF_NEUTRAL, "?all", NULL },
+	{ "p macro, validated name", "203.0.113.77", "x@p-macro.example.com",
+	    NULL, INKAN_SPF_PASS, "exists:%{p}.ok.example.com", NULL },
+	{ "p macro, name not validated", "203.0.113.78",
+	    "x@p-macro.example.com", NULL, INKAN_SPF_SOFTFAIL,
+	    "~exists:%{p}.unk.example.com", NULL },
+	{ "p macro, no name", "192.0.2.200", "x@p-macro.example.com", NULL,
+	    INKAN_SPF_SOFTFAIL, "~exists:%{p}.unk.example.com", NULL },
+	{ "record lookup timeout", "192.0.2.10", "x@slow.example.com", NULL,
+	    INKAN_SPF_TEMPERROR, NULL, NULL },
 	{ "no record", "192.0.2.10", "x@nothing.example.com", NULL,
 	    INKAN_SPF_NONE, NULL, NULL },
 	{ "two records", "192.0.2.10", "x@two.example.com", NULL,
