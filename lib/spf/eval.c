@@ -1512,7 +1512,7 @@ make_verdict(struct inkan_spf *s, enum inkan_spf_result res,
 		    : INKAN_VIEW_LIT("default");
 	size = sizeof(*v) + nsteps * sizeof(*steps) + domain.len + 1 +
 	    sender.len + 1 + mech.len + 1 + s->exp.len + 1 + s->reason.len + 1 +
-	    (tracing(s) ? s->trace_text.len : 0);
+	    (tracing(s) ? s->trace_text.len + 1 : 0);
 	if ((v = calloc(1, size)) == NULL)
 		return INKAN_ERR_NOMEM;
 	steps = (struct inkan_spf_step *)(void *)(v + 1);
@@ -1536,7 +1536,10 @@ make_verdict(struct inkan_spf *s, enum inkan_spf_result res,
 	if (nsteps > 0) {
 		char *tt = base + pos;
 
+		/* The extra NUL ends a line cut short by the text's
+		   maximum. */
 		memcpy(tt, s->trace_text.data, s->trace_text.len);
+		tt[s->trace_text.len] = '\0';
 		for (i = 0; i < nsteps; i++) {
 			steps[i].kind = s->steps[i].kind;
 			steps[i].depth = s->steps[i].depth;
