@@ -605,8 +605,21 @@ none:
 		trace_end(s);
 	}
 none_reason:
-	set_reason(s, "no SPF record at ");
-	reason_esc(s, inkan_view_make(f->domain, f->dlen));
+	if (s->reason.len == 0) {
+		struct inkan_view d = inkan_view_make(f->domain, f->dlen);
+
+		/* RFC 7208 5.2, 6.1: below the top, none is a permerror. */
+		if (f->redirected || s->depth > 0) {
+			inkan_buf_append_cstr(&s->reason,
+			    f->redirected ? "the redirect= target "
+					  : "the include: target ");
+			reason_esc(s, d);
+			inkan_buf_append_cstr(&s->reason, " has no SPF record");
+		} else {
+			inkan_buf_append_cstr(&s->reason, "no SPF record at ");
+			reason_esc(s, d);
+		}
+	}
 	st = INKAN_OK;
 out:
 	inkan_dns_answer_free(&a);
