@@ -91,20 +91,23 @@ static const struct bench_case {
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
+/* Evaluates case i once; returns its enum inkan_spf_result, or -1 when
+ * the implementation failed to produce a result at all. */
+typedef int (*eval_fn)(void *ctx, size_t i);
+
 /* One implementation's column of the table. */
 struct column {
 	const char *name;
 	bool ran; /* false: skipped, why says why */
 	char why[512];
 	char version[64];
+	eval_fn eval; /* in-process implementations: how to evaluate */
+	void *ctx;
+	unsigned long n[NCASES]; /* calibrated loop length */
 	bool right[NCASES]; /* every result was the expected one */
 	char got[NCASES][16]; /* the first wrong result's name */
 	double rate[NCASES]; /* evaluations/s; 0 when not measured */
 };
-
-/* Evaluates case i once; returns its enum inkan_spf_result, or -1 when
- * the implementation failed to produce a result at all. */
-typedef int (*eval_fn)(void *ctx, size_t i);
 
 static double
 now(void)
@@ -115,59 +118,75 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Runs case i n times; returns the seconds taken, or -1 with the wrong
- * result in *got_r. */
+/* Runs case i n times; returns the seconds taken, or -1 after noting a
+ * wrong result in col. */
 static double
-run(eval_fn fn, void *ctx, size_t i, unsigned long n, int *got_r)
+run(struct column *col, size_t i, unsigned long n)
 {
 	double t0 = now();
 	unsigned long k;
 	int got;
 
 	for (k = 0; k < n; k++) {
-		got = fn(ctx, i);
+		got = col->eval(col->ctx, i);
 		if (got != (int)cases[i].want) {
-			*got_r = got;
+			col->right[i] = false;
+			snprintf(col->got[i], sizeof(col->got[i]), "%s",
+			    got < 0 ? "(error)"
+				    : inkan_spf_result_name(
+					  (enum inkan_spf_result)got));
 			return -1;
 		}
 	}
 	return now() - t0;
 }
 
-/*
- * Measures case i: finds a loop length that takes about seconds, then
- * returns the best evaluations/s of REPS loops of that length. Fills
- * col->right[i] and, when a result is wrong, col->got[i].
- */
+/* Finds the length of a loop of case i that takes about seconds. */
 static void
-measure(struct column *col, eval_fn fn, void *ctx, size_t i, double seconds)
+calibrate(struct column *col, size_t i, double seconds)
 {
 	unsigned long n = 1;
-	double t, best = 0;
-	int got = 0, rep;
+	double t;
 
-	col->right[i] = false;
+	col->right[i] = true;
 	for (;;) {
-		if ((t = run(fn, ctx, i, n, &got)) < 0)
-			goto wrong;
+		if ((t = run(col, i, n)) < 0)
+			return;
 		if (t >= seconds / 10 || n > 1000000000UL)
 			break;
 		n *= 10;
 	}
-	n = (unsigned long)((double)n * seconds / (t > 0 ? t : 1e-9)) + 1;
-	for (rep = 0; rep < REPS; rep++) {
-		if ((t = run(fn, ctx, i, n, &got)) < 0)
-			goto wrong;
-		if ((double)n / t > best)
-			best = (double)n / t;
-	}
-	col->right[i] = true;
-	col->rate[i] = best;
-	return;
-wrong:
-	snprintf(col->got[i], sizeof(col->got[i]), "%s",
-	    got < 0 ? "(error)"
-		    : inkan_spf_result_name((enum inkan_spf_result)got));
+	col->n[i] =
+	    (unsigned long)((double)n * seconds / (t > 0 ? t : 1e-9)) + 1;
+}
+
+/*
+ * Measures every case of the in-process columns: each rate is the best of
+ * REPS calibrated loops. The loops of the columns and cases take turns,
+ * so that a change in the machine's load between them (it may be shared)
+ * does not fall on one implementation only.
+ */
+static void
+measure(struct column **cols, size_t ncols, double seconds)
+{
+	size_t c, i;
+	double t;
+	int rep;
+
+	for (c = 0; c < ncols; c++)
+		for (i = 0; i < NCASES; i++)
+			calibrate(cols[c], i, seconds);
+	for (rep = 0; rep < REPS; rep++)
+		for (i = 0; i < NCASES; i++)
+			for (c = 0; c < ncols; c++) {
+				if (!cols[c]->right[i] ||
+				    (t = run(cols[c], i, cols[c]->n[i])) < 0)
+					continue;
+				if ((double)cols[c]->n[i] / t >
+				    cols[c]->rate[i])
+					cols[c]->rate[i] =
+					    (double)cols[c]->n[i] / t;
+			}
 }
 
 /* ---- inkan ------------------------------------------------------------ */
@@ -190,38 +209,46 @@ inkan_eval(void *ctx, size_t i)
 	return result;
 }
 
+/* Sets up the zone and the context the inkan column evaluates with. */
 static int
-inkan_column(struct column *col, double seconds)
+inkan_open(struct column *col, struct inkan_resolver **r_r)
 {
-	struct inkan_resolver *r = NULL;
 	struct inkan_spf *spf = NULL;
 	struct inkan_view s;
 	enum inkan_status st;
 	size_t i;
-	int rc = -1;
 
 	col->name = "inkan";
-	if ((st = inkan_resolver_new_zone(NULL, &r)) != INKAN_OK)
-		goto out;
+	if ((st = inkan_resolver_new_zone(NULL, r_r)) != INKAN_OK)
+		goto fail;
 	for (i = 0; i < NZONE; i++) {
 		s.ptr = (const uint8_t *)zone[i].text;
 		s.len = strlen(zone[i].text);
-		st = inkan_resolver_zone_add_txt(r, zone[i].name, TTL, &s, 1);
+		st =
+		    inkan_resolver_zone_add_txt(*r_r, zone[i].name, TTL, &s, 1);
 		if (st != INKAN_OK)
-			goto out;
+			goto fail;
 	}
-	if ((st = inkan_spf_new(r, NULL, &spf)) != INKAN_OK)
-		goto out;
+	if ((st = inkan_spf_new(*r_r, NULL, &spf)) != INKAN_OK)
+		goto fail;
+	col->eval = inkan_eval;
+	col->ctx = spf;
 	col->ran = true;
-	for (i = 0; i < NCASES; i++)
-		measure(col, inkan_eval, spf, i, seconds);
-	rc = 0;
-out:
-	if (rc != 0)
-		fprintf(stderr, "bench_spf: inkan: %s\n", inkan_strerror(st));
+	return 0;
+fail:
+	fprintf(stderr, "bench_spf: inkan: %s\n", inkan_strerror(st));
+	inkan_resolver_free(r_r);
+	return -1;
+}
+
+static void
+inkan_close(struct column *col, struct inkan_resolver **r)
+{
+	struct inkan_spf *spf = col->ctx;
+
 	inkan_spf_free(&spf);
-	inkan_resolver_free(&r);
-	return rc;
+	col->ctx = NULL;
+	inkan_resolver_free(r);
 }
 
 /* ---- libspf2 ---------------------------------------------------------- */
@@ -275,8 +302,9 @@ libspf2_eval(void *ctx, size_t i)
 	return result;
 }
 
+/* Sets up the zone layer and the server the libspf2 column uses. */
 static int
-libspf2_column(struct column *col, double seconds)
+libspf2_open(struct column *col)
 {
 	SPF_dns_server_t *dns;
 	SPF_server_t *server = NULL;
@@ -303,14 +331,20 @@ libspf2_column(struct column *col, double seconds)
 		SPF_dns_free(dns);
 		goto nomem;
 	}
+	col->eval = libspf2_eval;
+	col->ctx = server;
 	col->ran = true;
-	for (i = 0; i < NCASES; i++)
-		measure(col, libspf2_eval, server, i, seconds);
-	SPF_server_free(server);
 	return 0;
 nomem:
 	fprintf(stderr, "bench_spf: libspf2: out of memory\n");
 	return -1;
+}
+
+static void
+libspf2_close(struct column *col)
+{
+	SPF_server_free(col->ctx);
+	col->ctx = NULL;
 }
 #endif
 
@@ -579,6 +613,8 @@ int
 main(int argc, char **argv)
 {
 	struct column inkan = { 0 }, libspf2 = { 0 }, pyspf = { 0 };
+	struct column *cols[2] = { &inkan, &libspf2 };
+	struct inkan_resolver *r = NULL;
 	double seconds = 1.0;
 	char where[32];
 	size_t i;
@@ -589,17 +625,23 @@ main(int argc, char **argv)
 		return 2;
 	}
 	cpu = pin();
-	if (inkan_column(&inkan, seconds) != 0)
+	if (inkan_open(&inkan, &r) != 0)
 		return 1;
 #ifdef INKAN_HAVE_LIBSPF2
-	if (libspf2_column(&libspf2, seconds) != 0)
+	if (libspf2_open(&libspf2) != 0) {
+		inkan_close(&inkan, &r);
 		return 1;
+	}
+	measure(cols, 2, seconds);
+	libspf2_close(&libspf2);
 #else
 	libspf2.name = "libspf2";
 	snprintf(libspf2.why, sizeof(libspf2.why),
 	    "libspf2 was not found when bench_spf was built "
 	    "(scripts/install-deps --bench, then rebuild)");
+	measure(cols, 1, seconds);
 #endif
+	inkan_close(&inkan, &r);
 	pyspf_column(&pyspf, seconds);
 
 	if (cpu >= 0)
