@@ -819,6 +819,19 @@ test_trace(void **state)
 	assert_true(i < v->trace_count);
 	assert_non_null(strstr(v->reason, "4.6.4"));
 	inkan_spf_verdict_free(&v);
+
+	/* Hostile bytes from the sender reach DNS names, never the trace
+	   or the reason unescaped. */
+	req.mail_from = "a\x1b[2J\nb@local.example.com";
+	assert_int_equal(
+	    inkan_spf_check(spf, &req, INKAN_SPF_TRACE, &v), INKAN_OK);
+	assert_int_equal(v->result, INKAN_SPF_FAIL);
+	assert_true(has_step(v, INKAN_SPF_STEP_DNS, 0, "local.example.com",
+	    "A a\\x1b[2J\\nb.users.example.com: NXDOMAIN, 0 records"));
+	for (i = 0; i < v->trace_count; i++)
+		for (const char *p = v->trace[i].text; *p != '\0'; p++)
+			assert_true(*p >= 0x20 && *p < 0x7f);
+	inkan_spf_verdict_free(&v);
 	inkan_spf_free(&spf);
 	inkan_resolver_free(&r);
 }
