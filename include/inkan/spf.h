@@ -178,7 +178,8 @@ struct inkan_spf_verdict {
 	/* RFC 7208 4.6.4: DNS-querying terms counted, and void lookups. */
 	unsigned dns_lookups;
 	unsigned void_lookups;
-	/* With INKAN_SPF_TRACE: every step in order; else 0 and NULL. */
+	/* With INKAN_SPF_TRACE: every step in order (cut short only if the
+	   trace passes 16 MB or memory runs out); else 0 and NULL. */
 	size_t trace_count;
 	const struct inkan_spf_step *trace;
 };

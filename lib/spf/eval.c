@@ -1,5 +1,7 @@
 /*
- * eval.c: check_host() of RFC 7208 section 4, with its record cache.
+ * eval.c: check_host() of RFC 7208 section 4: record lookup and
+ * selection, the mechanisms, include and redirect, the limits of 4.6.4,
+ * the explanation of 6.2, and the trace.
  *
  * Evaluation never recurses: include pushes a frame on an explicit stack
  * (at most limits->spf_depth_max deep; the 10-term limit of 4.6.4 keeps
@@ -7,112 +9,18 @@
  * Each frame holds a reference to its parsed record, so cache evictions
  * during a check cannot free a record in use.
  *
- * Records are cached by lowercase domain with their TTL, and so are "no
- * SPF record" answers (for limits->spf_negative_ttl when DNS gives no
- * TTL) and records that do not parse (the reason kept). A cached record
- * still counts toward the lookup limit when an include or redirect uses
- * it (4.6.4 counts terms, not queries), but costs no DNS and no parsing.
- *
- * Per-check work uses buffers kept in the context, so a warm check
- * allocates only the verdict (one allocation) and whatever DNS answers
- * the a, mx, ptr and exists mechanisms need.
+ * A record found in the cache (cache.c) still counts toward the lookup
+ * limit when an include or redirect uses it (4.6.4 counts terms, not
+ * queries), but costs no DNS and no parsing.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "spf/spf_impl.h"
 
-/* What a record lookup came to. */
-enum fetch {
-	FETCH_RECORD,
-	FETCH_NONE,
-	FETCH_PERMERROR,
-	FETCH_TEMPERROR,
-};
-
-struct cache_entry {
-	struct cache_entry *next;
-	uint64_t hash;
-	int64_t expires;
-	enum fetch kind; /* RECORD, NONE or PERMERROR */
-	struct inkan_spf_record *rec; /* RECORD: one reference */
-	char *why; /* PERMERROR: why (allocated) */
-	char key[]; /* lowercase domain, NUL-terminated */
-};
-
-/* One check_host() level: the record of domain, and where we are in it. */
-struct frame {
-	struct inkan_spf_record *rec; /* a reference, or NULL */
-	size_t next; /* the next term to evaluate */
-	bool redirected; /* reached through redirect= (6.1) */
-	size_t dlen;
-	char domain[INKAN_DNS_NAME_MAX + 1]; /* lowercase, no trailing dot */
-};
-
-/* A trace step before the verdict exists: offsets into trace_text. */
-struct step {
-	enum inkan_spf_step_kind kind;
-	unsigned depth;
-	size_t domain_off;
-	size_t text_off;
-};
-
-struct inkan_spf {
-	struct inkan_resolver *resolver;
-	struct inkan_limits lim;
-	int64_t (*clock)(void *arg);
-	void *clock_arg;
-
-	/* The record cache: chained hash table. */
-	struct cache_entry **buckets;
-	size_t nbuckets;
-	size_t count;
-
-	/* Per-check state, reset by each check. */
-	unsigned flags;
-	const struct inkan_spf_ip *ip;
-	struct inkan_view sender, local, sender_domain, helo, receiver;
-	int64_t now;
-	unsigned dns_terms;
-	unsigned voids;
-	unsigned depth;
-	unsigned deepest; /* the deepest frame used since the last reset */
-	struct frame *frames; /* lim.spf_depth_max + 1 of them */
-	/* The term that decided at the top level, or NULL. */
-	const struct inkan_spf_record *mech_rec;
-	const struct spf_term *mech_term;
-	const struct spf_modifier *mech_mod;
-	bool ptr_done; /* %{p} computed for this check */
-	char ptr_name[INKAN_DNS_NAME_MAX + 1];
-
-	struct inkan_buf name; /* a macro-expanded target name */
-	struct inkan_buf txt; /* joined TXT strings */
-	struct inkan_buf exp; /* the explanation */
-	struct inkan_buf reason; /* the verdict's reason */
-	struct inkan_buf trace_text; /* NUL-separated trace strings */
-	struct step *steps;
-	size_t nsteps, steps_cap;
-	bool trace_oom;
-};
-
 /* ---- clock and small helpers ------------------------------------------ */
-
-static int64_t
-now_of(struct inkan_spf *s)
-{
-	if (s->clock != NULL)
-		return s->clock(s->clock_arg);
-	return (int64_t)time(NULL);
-}
-
-static bool
-tracing(const struct inkan_spf *s)
-{
-	return (s->flags & INKAN_SPF_TRACE) != 0;
-}
 
 /*
  * Adds one trace step: fmt may contain %s only for text that is already
@@ -123,12 +31,14 @@ tracing(const struct inkan_spf *s)
 static void
 trace_begin(struct inkan_spf *s, enum inkan_spf_step_kind kind)
 {
-	struct frame *f = &s->frames[s->depth];
-	struct step *st;
+	struct spf_frame *f = &s->frames[s->depth];
+	struct spf_step *st;
 
+	if (s->trace_oom)
+		return;
 	if (s->nsteps == s->steps_cap) {
 		size_t cap = s->steps_cap ? s->steps_cap * 2 : 64;
-		struct step *n = NULL;
+		struct spf_step *n = NULL;
 
 		if (cap <= SIZE_MAX / sizeof(*n))
 			n = realloc(s->steps, cap * sizeof(*n));
@@ -151,12 +61,16 @@ trace_begin(struct inkan_spf *s, enum inkan_spf_step_kind kind)
 static void
 trace_str(struct inkan_spf *s, const char *text)
 {
+	if (s->trace_oom)
+		return;
 	inkan_buf_append_cstr(&s->trace_text, text);
 }
 
 static void
 trace_esc(struct inkan_spf *s, struct inkan_view v)
 {
+	if (s->trace_oom)
+		return;
 	inkan_escape(v.ptr, v.len, &s->trace_text);
 }
 
@@ -168,6 +82,8 @@ trace_fmt(struct inkan_spf *s, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (s->trace_oom)
+		return;
 	va_start(ap, fmt);
 	inkan_buf_vprintf(&s->trace_text, fmt, ap);
 	va_end(ap);
@@ -176,24 +92,18 @@ trace_fmt(struct inkan_spf *s, const char *fmt, ...)
 static void
 trace_end(struct inkan_spf *s)
 {
+	if (s->trace_oom)
+		return;
 	inkan_buf_append_byte(&s->trace_text, '\0');
+	/* Past the text's maximum the trace ends here (its last line
+	   possibly cut; the verdict adds a NUL after the text). */
 	if (s->trace_text.err != INKAN_OK)
 		s->trace_oom = true;
 }
 
-/* The text of term t of rec, as written. */
-static struct inkan_view
-term_view(const struct inkan_spf_record *rec, uint32_t off, uint32_t len)
-{
-	return inkan_view_make(rec->text + off, len);
-}
-
 /* Sets the reason, unless one was set already (the first cause wins). */
-static void set_reason(struct inkan_spf *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-set_reason(struct inkan_spf *s, const char *fmt, ...)
+void
+spf_set_reason(struct inkan_spf *s, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -205,8 +115,8 @@ set_reason(struct inkan_spf *s, const char *fmt, ...)
 }
 
 /* Appends an untrusted view to the reason, escaped. */
-static void
-reason_esc(struct inkan_spf *s, struct inkan_view v)
+void
+spf_reason_esc(struct inkan_spf *s, struct inkan_view v)
 {
 	inkan_escape(v.ptr, v.len, &s->reason);
 }
@@ -239,132 +149,6 @@ spf_domain_valid(struct inkan_view name)
 	    inkan_view_sub(name, name.len - label, label));
 }
 
-/* ---- the record cache ------------------------------------------------ */
-
-/* A multiplicative hash of 8 bytes at a time (names are short). */
-static uint64_t
-hash_name(const char *p, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
-
-	for (; n >= 8; p += 8, n -= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
-	w = 0;
-	memcpy(&w, p, n);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-	return h ^ (h >> 29);
-}
-
-static void
-entry_free(struct cache_entry *e)
-{
-	inkan_spf_record_free(&e->rec);
-	free(e->why);
-	free(e);
-}
-
-void
-inkan_spf_cache_clear(struct inkan_spf *s)
-{
-	size_t i;
-
-	if (s == NULL)
-		return;
-	for (i = 0; i < s->nbuckets; i++) {
-		struct cache_entry *e, *next;
-
-		for (e = s->buckets[i]; e != NULL; e = next) {
-			next = e->next;
-			entry_free(e);
-		}
-		s->buckets[i] = NULL;
-	}
-	s->count = 0;
-}
-
-static struct cache_entry *
-cache_find(struct inkan_spf *s, const char *key, size_t n, uint64_t h)
-{
-	struct cache_entry *e, **pp;
-
-	if (s->nbuckets == 0)
-		return NULL;
-	pp = &s->buckets[h & (s->nbuckets - 1)];
-	while ((e = *pp) != NULL) {
-		if (e->hash == h && strncmp(e->key, key, n) == 0 &&
-		    e->key[n] == '\0') {
-			if (e->expires > s->now)
-				return e;
-			/* Expired: drop it now. */
-			*pp = e->next;
-			entry_free(e);
-			s->count--;
-			return NULL;
-		}
-		pp = &e->next;
-	}
-	return NULL;
-}
-
-/* Drops every expired entry; if the cache is still full, all of it. */
-static void
-cache_make_room(struct inkan_spf *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->nbuckets; i++) {
-		struct cache_entry *e, **pp = &s->buckets[i];
-
-		while ((e = *pp) != NULL) {
-			if (e->expires <= s->now) {
-				*pp = e->next;
-				entry_free(e);
-				s->count--;
-			} else {
-				pp = &e->next;
-			}
-		}
-	}
-	if (s->count >= s->lim.spf_cache_max)
-		inkan_spf_cache_clear(s);
-}
-
-/* Stores an answer for key; a failure to allocate just skips caching. */
-static void
-cache_put(struct inkan_spf *s, const char *key, size_t n, uint64_t h,
-    uint32_t ttl, enum fetch kind, struct inkan_spf_record *rec,
-    const char *why)
-{
-	struct cache_entry *e;
-	size_t size;
-
-	if (ttl == 0 || s->lim.spf_cache_max == 0 || s->nbuckets == 0)
-		return;
-	if (s->count >= s->lim.spf_cache_max)
-		cache_make_room(s);
-	if (!inkan_size_add(sizeof(*e) + 1, n, &size) ||
-	    (e = calloc(1, size)) == NULL)
-		return;
-	memcpy(e->key, key, n);
-	e->hash = h;
-	e->expires = s->now + ttl;
-	e->kind = kind;
-	if (rec != NULL) {
-		spf_record_ref(rec);
-		e->rec = rec;
-	}
-	if (why != NULL && (e->why = strdup(why)) == NULL) {
-		entry_free(e);
-		return;
-	}
-	e->next = s->buckets[h & (s->nbuckets - 1)];
-	s->buckets[h & (s->nbuckets - 1)] = e;
-	s->count++;
-}
-
 /* ---- DNS -------------------------------------------------------------- */
 
 /*
@@ -381,7 +165,7 @@ lookup(struct inkan_spf *s, const char *name, enum inkan_dns_type type,
 
 	*a_r = NULL;
 	st = inkan_resolver_lookup(s->resolver, name, type, a_r);
-	if (tracing(s)) {
+	if (spf_tracing(s)) {
 		trace_begin(s, INKAN_SPF_STEP_DNS);
 		trace_fmt(s, "%s ", tn != NULL ? tn : "?");
 		trace_esc(s, inkan_view_cstr(name));
@@ -437,36 +221,36 @@ lower_name(struct inkan_view v, char *buf, size_t size, size_t *len_r)
 }
 
 /*
- * RFC 7208 4.4, 4.5: the SPF record of f->domain. On FETCH_RECORD f->rec
+ * RFC 7208 4.4, 4.5: the SPF record of f->domain. On SPF_FETCH_RECORD f->rec
  * holds a reference. Sets the reason for the others.
  */
 static enum inkan_status
-fetch(struct inkan_spf *s, struct frame *f, enum fetch *r)
+fetch(struct inkan_spf *s, struct spf_frame *f, enum spf_fetch *r)
 {
 	struct inkan_dns_answer *a = NULL;
-	struct cache_entry *e;
+	struct spf_cache_entry *e;
 	struct inkan_spf_record *rec = NULL;
 	struct inkan_spf_error perr;
-	uint64_t h = hash_name(f->domain, f->dlen);
+	uint64_t h = spf_hash_name(f->domain, f->dlen);
 	size_t i, found = 0, which = 0;
 	uint32_t ttl;
 	enum inkan_status st;
 
-	if ((e = cache_find(s, f->domain, f->dlen, h)) != NULL) {
+	if ((e = spf_cache_find(s, f->domain, f->dlen, h)) != NULL) {
 		*r = e->kind;
-		if (e->kind == FETCH_RECORD) {
+		if (e->kind == SPF_FETCH_RECORD) {
 			spf_record_ref(e->rec);
 			f->rec = e->rec;
-		} else if (e->kind == FETCH_PERMERROR) {
-			set_reason(s, "%s", e->why);
+		} else if (e->kind == SPF_FETCH_PERMERROR) {
+			spf_set_reason(s, "%s", e->why);
 		}
-		if (tracing(s)) {
+		if (spf_tracing(s)) {
 			trace_begin(s, INKAN_SPF_STEP_RECORD);
-			if (e->kind == FETCH_RECORD) {
+			if (e->kind == SPF_FETCH_RECORD) {
 				trace_str(s, "cached record: ");
 				trace_esc(s,
 				    inkan_view_make(e->rec->text, e->rec->len));
-			} else if (e->kind == FETCH_NONE) {
+			} else if (e->kind == SPF_FETCH_NONE) {
 				trace_str(s, "cached: no SPF record");
 			} else {
 				trace_str(s, "cached: ");
@@ -474,15 +258,15 @@ fetch(struct inkan_spf *s, struct frame *f, enum fetch *r)
 			}
 			trace_end(s);
 		}
-		if (e->kind == FETCH_NONE)
+		if (e->kind == SPF_FETCH_NONE)
 			goto none_reason;
 		return INKAN_OK;
 	}
 	if ((st = lookup(s, f->domain, INKAN_DNS_TXT, &a)) != INKAN_OK) {
 		if (st != INKAN_ERR_DNS)
 			goto out;
-		*r = FETCH_TEMPERROR;
-		set_reason(s, "the resolver failed");
+		*r = SPF_FETCH_TEMPERROR;
+		spf_set_reason(s, "the resolver failed");
 		st = INKAN_OK;
 		goto out;
 	}
@@ -494,16 +278,16 @@ fetch(struct inkan_spf *s, struct frame *f, enum fetch *r)
 		    ? a->ttl
 		    : s->lim.spf_negative_ttl;
 		if (a != NULL)
-			cache_put(s, f->domain, f->dlen, h, ttl, FETCH_NONE,
-			    NULL, NULL);
-		*r = FETCH_NONE;
+			spf_cache_put(s, f->domain, f->dlen, h, ttl,
+			    SPF_FETCH_NONE, NULL, NULL);
+		*r = SPF_FETCH_NONE;
 		goto none;
 	}
 	if (a->rcode != INKAN_DNS_NOERROR) {
 		/* RFC 7208 4.4: a server failure or timeout: temperror. */
-		*r = FETCH_TEMPERROR;
-		set_reason(s, "the TXT lookup for ");
-		reason_esc(s, inkan_view_make(f->domain, f->dlen));
+		*r = SPF_FETCH_TEMPERROR;
+		spf_set_reason(s, "the TXT lookup for ");
+		spf_reason_esc(s, inkan_view_make(f->domain, f->dlen));
 		inkan_buf_printf(&s->reason, " failed (%s)",
 		    inkan_dns_rcode_to_name(a->rcode));
 		goto out;
@@ -535,24 +319,24 @@ fetch(struct inkan_spf *s, struct frame *f, enum fetch *r)
 	}
 	ttl = a->ttl;
 	if (found == 0) {
-		cache_put(s, f->domain, f->dlen, h,
+		spf_cache_put(s, f->domain, f->dlen, h,
 		    ttl != 0 && ttl < s->lim.spf_negative_ttl
 			? ttl
 			: s->lim.spf_negative_ttl,
-		    FETCH_NONE, NULL, NULL);
-		*r = FETCH_NONE;
+		    SPF_FETCH_NONE, NULL, NULL);
+		*r = SPF_FETCH_NONE;
 		goto none;
 	}
 	if (found > 1) {
 		/* RFC 7208 4.5: more than one record is a permerror. */
-		*r = FETCH_PERMERROR;
+		*r = SPF_FETCH_PERMERROR;
 		inkan_buf_reset(&s->txt);
 		inkan_buf_printf(&s->txt, "%zu SPF records at ", found);
 		inkan_escape(f->domain, f->dlen, &s->txt);
-		set_reason(s, "%s", inkan_buf_cstr(&s->txt));
-		cache_put(s, f->domain, f->dlen, h, ttl, FETCH_PERMERROR, NULL,
-		    inkan_buf_cstr(&s->txt));
-		if (tracing(s)) {
+		spf_set_reason(s, "%s", inkan_buf_cstr(&s->txt));
+		spf_cache_put(s, f->domain, f->dlen, h, ttl,
+		    SPF_FETCH_PERMERROR, NULL, inkan_buf_cstr(&s->txt));
+		if (spf_tracing(s)) {
 			trace_begin(s, INKAN_SPF_STEP_RECORD);
 			trace_str(s, inkan_buf_cstr(&s->txt));
 			trace_end(s);
@@ -567,7 +351,7 @@ fetch(struct inkan_spf *s, struct frame *f, enum fetch *r)
 	else
 		snprintf(perr.message, sizeof(perr.message),
 		    "record longer than %zu bytes", s->lim.spf_record_max);
-	if (tracing(s)) {
+	if (spf_tracing(s)) {
 		trace_begin(s, INKAN_SPF_STEP_RECORD);
 		trace_esc(s, inkan_buf_view(&s->txt));
 		trace_end(s);
@@ -576,16 +360,16 @@ fetch(struct inkan_spf *s, struct frame *f, enum fetch *r)
 		goto out;
 	if (st != INKAN_OK) {
 		/* RFC 7208 4.6: a syntax error anywhere is a permerror. */
-		*r = FETCH_PERMERROR;
+		*r = SPF_FETCH_PERMERROR;
 		inkan_buf_reset(&s->txt);
 		inkan_buf_append_cstr(&s->txt, "the SPF record of ");
 		inkan_escape(f->domain, f->dlen, &s->txt);
 		inkan_buf_printf(&s->txt, " is invalid at offset %zu: %s",
 		    perr.offset, perr.message);
-		set_reason(s, "%s", inkan_buf_cstr(&s->txt));
-		cache_put(s, f->domain, f->dlen, h, ttl, FETCH_PERMERROR, NULL,
-		    inkan_buf_cstr(&s->txt));
-		if (tracing(s)) {
+		spf_set_reason(s, "%s", inkan_buf_cstr(&s->txt));
+		spf_cache_put(s, f->domain, f->dlen, h, ttl,
+		    SPF_FETCH_PERMERROR, NULL, inkan_buf_cstr(&s->txt));
+		if (spf_tracing(s)) {
 			trace_begin(s, INKAN_SPF_STEP_RECORD);
 			trace_str(s, inkan_buf_cstr(&s->txt));
 			trace_end(s);
@@ -593,13 +377,14 @@ fetch(struct inkan_spf *s, struct frame *f, enum fetch *r)
 		st = INKAN_OK;
 		goto out;
 	}
-	cache_put(s, f->domain, f->dlen, h, ttl, FETCH_RECORD, rec, NULL);
+	spf_cache_put(
+	    s, f->domain, f->dlen, h, ttl, SPF_FETCH_RECORD, rec, NULL);
 	f->rec = rec;
-	*r = FETCH_RECORD;
+	*r = SPF_FETCH_RECORD;
 	st = INKAN_OK;
 	goto out;
 none:
-	if (tracing(s)) {
+	if (spf_tracing(s)) {
 		trace_begin(s, INKAN_SPF_STEP_RECORD);
 		trace_str(s, "no SPF record");
 		trace_end(s);
@@ -613,11 +398,11 @@ none_reason:
 			inkan_buf_append_cstr(&s->reason,
 			    f->redirected ? "the redirect= target "
 					  : "the include: target ");
-			reason_esc(s, d);
+			spf_reason_esc(s, d);
 			inkan_buf_append_cstr(&s->reason, " has no SPF record");
 		} else {
 			inkan_buf_append_cstr(&s->reason, "no SPF record at ");
-			reason_esc(s, d);
+			spf_reason_esc(s, d);
 		}
 	}
 	st = INKAN_OK;
@@ -701,7 +486,7 @@ static enum inkan_status
 ptr_name(void *arg, struct inkan_view *name_r)
 {
 	struct inkan_spf *s = arg;
-	struct frame *f = &s->frames[s->depth];
+	struct spf_frame *f = &s->frames[s->depth];
 	struct inkan_view dom = inkan_view_make(f->domain, f->dlen);
 	struct inkan_dns_answer *a = NULL;
 	char rev[80];
@@ -752,7 +537,8 @@ out:
 }
 
 static void
-macro_env(struct inkan_spf *s, const struct frame *f, struct spf_macro_env *env)
+macro_env(
+    struct inkan_spf *s, const struct spf_frame *f, struct spf_macro_env *env)
 {
 	env->ip = s->ip;
 	env->sender = s->sender;
@@ -772,11 +558,11 @@ macro_env(struct inkan_spf *s, const struct frame *f, struct spf_macro_env *env)
  * or INKAN_ERR_LIMIT (permerror, reason set); INKAN_ERR_NOMEM.
  */
 static enum inkan_status
-target_name(struct inkan_spf *s, const struct frame *f, uint32_t off,
+target_name(struct inkan_spf *s, const struct spf_frame *f, uint32_t off,
     uint32_t len, bool macro)
 {
 	struct spf_macro_env env;
-	struct inkan_view spec = term_view(f->rec, off, len);
+	struct inkan_view spec = spf_term_view(f->rec, off, len);
 	enum inkan_status st;
 
 	inkan_buf_reset(&s->name);
@@ -791,8 +577,8 @@ target_name(struct inkan_spf *s, const struct frame *f, uint32_t off,
 		st = spf_macro_expand(&env, spec, SPF_MACRO_DOMAIN, &s->name);
 	}
 	if (st == INKAN_ERR_LIMIT || st == INKAN_ERR_SYNTAX) {
-		set_reason(s, "the expansion of ");
-		reason_esc(s, spec);
+		spf_set_reason(s, "the expansion of ");
+		spf_reason_esc(s, spec);
 		inkan_buf_printf(&s->reason, " failed (%s)",
 		    st == INKAN_ERR_LIMIT ? "too long" : "bad macro");
 	}
@@ -814,10 +600,11 @@ count_term(struct inkan_spf *s, struct inkan_view term)
 {
 	if (++s->dns_terms <= s->lim.spf_dns_terms_max)
 		return true;
-	set_reason(s, "more than %u DNS-querying terms (RFC 7208 4.6.4) at ",
+	spf_set_reason(s,
+	    "more than %u DNS-querying terms (RFC 7208 4.6.4) at ",
 	    s->lim.spf_dns_terms_max);
-	reason_esc(s, term);
-	if (tracing(s)) {
+	spf_reason_esc(s, term);
+	if (spf_tracing(s)) {
 		trace_begin(s, INKAN_SPF_STEP_LIMIT);
 		trace_fmt(s, "more than %u DNS-querying terms at ",
 		    s->lim.spf_dns_terms_max);
@@ -833,10 +620,10 @@ count_void(struct inkan_spf *s, struct inkan_view term)
 {
 	if (++s->voids <= s->lim.spf_void_max)
 		return true;
-	set_reason(s, "more than %u void lookups (RFC 7208 4.6.4) at ",
+	spf_set_reason(s, "more than %u void lookups (RFC 7208 4.6.4) at ",
 	    s->lim.spf_void_max);
-	reason_esc(s, term);
-	if (tracing(s)) {
+	spf_reason_esc(s, term);
+	if (spf_tracing(s)) {
 		trace_begin(s, INKAN_SPF_STEP_LIMIT);
 		trace_fmt(
 		    s, "more than %u void lookups at ", s->lim.spf_void_max);
@@ -851,10 +638,10 @@ static enum term_outcome
 dns_failed(struct inkan_spf *s, struct inkan_view term, const char *name,
     const struct inkan_dns_answer *a, enum inkan_spf_result *res_r)
 {
-	set_reason(s, "a DNS lookup of ");
-	reason_esc(s, inkan_view_cstr(name));
+	spf_set_reason(s, "a DNS lookup of ");
+	spf_reason_esc(s, inkan_view_cstr(name));
 	inkan_buf_printf(&s->reason, " for ");
-	reason_esc(s, term);
+	spf_reason_esc(s, term);
 	inkan_buf_printf(&s->reason, " failed (%s)",
 	    a != NULL ? inkan_dns_rcode_to_name(a->rcode) : "resolver error");
 	*res_r = INKAN_SPF_TEMPERROR;
@@ -899,10 +686,10 @@ eval_mx(struct inkan_spf *s, const struct spf_term *t, struct inkan_view tv,
 		    !mx->records[i].is_raw)
 			n++;
 	if (n > s->lim.spf_mx_names_max) {
-		set_reason(s, "more than %u MX names (RFC 7208 4.6.4) for ",
+		spf_set_reason(s, "more than %u MX names (RFC 7208 4.6.4) for ",
 		    s->lim.spf_mx_names_max);
-		reason_esc(s, tv);
-		if (tracing(s)) {
+		spf_reason_esc(s, tv);
+		if (spf_tracing(s)) {
 			trace_begin(s, INKAN_SPF_STEP_LIMIT);
 			trace_fmt(s, "%zu MX names, more than %u", n,
 			    s->lim.spf_mx_names_max);
@@ -996,10 +783,10 @@ out:
 
 /* One mechanism of frame f. */
 static enum inkan_status
-eval_term(struct inkan_spf *s, struct frame *f, const struct spf_term *t,
+eval_term(struct inkan_spf *s, struct spf_frame *f, const struct spf_term *t,
     enum term_outcome *out_r, enum inkan_spf_result *res_r)
 {
-	struct inkan_view tv = term_view(f->rec, t->off, t->len);
+	struct inkan_view tv = spf_term_view(f->rec, t->off, t->len);
 	struct inkan_dns_answer *a = NULL;
 	const char *name;
 	bool v6 = s->ip->family == AF_INET6;
@@ -1094,28 +881,28 @@ eval_term(struct inkan_spf *s, struct frame *f, const struct spf_term *t,
 
 /* ---- check_host() ------------------------------------------------------ */
 
-static void
-frame_release(struct frame *f)
+void
+spf_frame_release(struct spf_frame *f)
 {
 	inkan_spf_record_free(&f->rec);
 }
 
 /* Sets up frame f for domain name (lowercased, trailing dot dropped). */
-static bool
-frame_set(struct frame *f, struct inkan_view name, bool redirected)
+bool
+spf_frame_set(struct spf_frame *f, struct inkan_view name, bool redirected)
 {
-	frame_release(f);
+	spf_frame_release(f);
 	f->next = 0;
 	f->redirected = redirected;
 	return lower_name(name, f->domain, sizeof(f->domain), &f->dlen);
 }
 
 static void
-trace_term(struct inkan_spf *s, const struct frame *f, const struct spf_term *t,
-    enum term_outcome out)
+trace_term(struct inkan_spf *s, const struct spf_frame *f,
+    const struct spf_term *t, enum term_outcome out)
 {
 	trace_begin(s, INKAN_SPF_STEP_TERM);
-	trace_esc(s, term_view(f->rec, t->off, t->len));
+	trace_esc(s, spf_term_view(f->rec, t->off, t->len));
 	switch (out) {
 	case T_MATCH:
 		trace_str(s, ": match");
@@ -1146,14 +933,14 @@ trace_result(struct inkan_spf *s, enum inkan_spf_result r)
  * RFC 7208 4: check_host() for the domain in frames[0] (already set).
  * Returns the result in *res_r; INKAN_ERR_NOMEM.
  */
-static enum inkan_status
-check_host(struct inkan_spf *s, enum inkan_spf_result *res_r)
+enum inkan_status
+spf_check_host(struct inkan_spf *s, enum inkan_spf_result *res_r)
 {
-	struct frame *f;
+	struct spf_frame *f;
 	const struct spf_term *t = NULL;
 	enum inkan_spf_result res = INKAN_SPF_NEUTRAL;
 	enum term_outcome out;
-	enum fetch fr;
+	enum spf_fetch fr;
 	enum inkan_status st = INKAN_OK;
 
 	s->depth = 0;
@@ -1164,19 +951,19 @@ check_host(struct inkan_spf *s, enum inkan_spf_result *res_r)
 			/* RFC 7208 4.3: a malformed domain gives none. */
 			if (!spf_domain_valid(
 				inkan_view_make(f->domain, f->dlen))) {
-				set_reason(s, "\"");
-				reason_esc(
+				spf_set_reason(s, "\"");
+				spf_reason_esc(
 				    s, inkan_view_make(f->domain, f->dlen));
 				inkan_buf_append_cstr(&s->reason,
 				    "\" is not a valid domain name");
-				fr = FETCH_NONE;
+				fr = SPF_FETCH_NONE;
 			} else if ((st = fetch(s, f, &fr)) != INKAN_OK) {
 				goto out;
 			}
-			if (fr != FETCH_RECORD) {
-				res = fr == FETCH_TEMPERROR
+			if (fr != SPF_FETCH_RECORD) {
+				res = fr == SPF_FETCH_TEMPERROR
 				    ? INKAN_SPF_TEMPERROR
-				    : fr == FETCH_PERMERROR
+				    : fr == SPF_FETCH_PERMERROR
 				    ? INKAN_SPF_PERMERROR
 				    : INKAN_SPF_NONE;
 				/* RFC 7208 5.2, 6.1: none below the top
@@ -1191,7 +978,7 @@ check_host(struct inkan_spf *s, enum inkan_spf_result *res_r)
 			t = &f->rec->terms[f->next++];
 			if ((st = eval_term(s, f, t, &out, &res)) != INKAN_OK)
 				goto out;
-			if (tracing(s))
+			if (spf_tracing(s))
 				trace_term(s, f, t, out);
 			if (out == T_NOMATCH)
 				continue;
@@ -1203,7 +990,8 @@ check_host(struct inkan_spf *s, enum inkan_spf_result *res_r)
 			}
 			/* include: a new level. */
 			if (s->depth + 1 > s->lim.spf_depth_max) {
-				set_reason(s, "includes nested deeper than %zu",
+				spf_set_reason(s,
+				    "includes nested deeper than %zu",
 				    s->lim.spf_depth_max);
 				res = INKAN_SPF_PERMERROR;
 				goto frame_done;
@@ -1211,7 +999,7 @@ check_host(struct inkan_spf *s, enum inkan_spf_result *res_r)
 			s->depth++;
 			if (s->depth > s->deepest)
 				s->deepest = s->depth;
-			if (!frame_set(&s->frames[s->depth],
+			if (!spf_frame_set(&s->frames[s->depth],
 				inkan_buf_view(&s->name), false))
 				s->frames[s->depth].dlen = 0;
 			break;
@@ -1223,7 +1011,7 @@ check_host(struct inkan_spf *s, enum inkan_spf_result *res_r)
 			/* RFC 7208 6.1: no mechanism matched, so redirect. */
 			const struct spf_modifier *m = &f->rec->redirect;
 			struct inkan_view mv =
-			    term_view(f->rec, m->off, m->len);
+			    spf_term_view(f->rec, m->off, m->len);
 
 			if (!count_term(s, mv)) {
 				res = INKAN_SPF_PERMERROR;
@@ -1238,7 +1026,7 @@ check_host(struct inkan_spf *s, enum inkan_spf_result *res_r)
 			}
 			if (st != INKAN_OK)
 				goto out;
-			if (tracing(s)) {
+			if (spf_tracing(s)) {
 				trace_begin(s, INKAN_SPF_STEP_TERM);
 				trace_esc(s, mv);
 				trace_str(s, ": redirecting to ");
@@ -1249,7 +1037,7 @@ check_host(struct inkan_spf *s, enum inkan_spf_result *res_r)
 				s->mech_rec = NULL;
 				s->mech_term = NULL;
 			}
-			if (!frame_set(f, inkan_buf_view(&s->name), true))
+			if (!spf_frame_set(f, inkan_buf_view(&s->name), true))
 				f->dlen = 0;
 			continue;
 		}
@@ -1257,7 +1045,7 @@ check_host(struct inkan_spf *s, enum inkan_spf_result *res_r)
 		res = INKAN_SPF_NEUTRAL;
 frame_done:
 		for (;;) {
-			if (tracing(s))
+			if (spf_tracing(s))
 				trace_result(s, res);
 			if (s->depth == 0) {
 				if (t != NULL) {
@@ -1266,7 +1054,7 @@ frame_done:
 				}
 				goto out;
 			}
-			frame_release(f);
+			spf_frame_release(f);
 			s->depth--;
 			f = &s->frames[s->depth];
 			t = &f->rec->terms[f->next - 1];
@@ -1311,10 +1099,10 @@ exp_printable(struct inkan_buf *b, size_t start)
  * record (after redirects) or the default. Errors of any kind give the
  * default. The exp= lookup does not count toward the limits (4.6.4).
  */
-static enum inkan_status
-explain(struct inkan_spf *s)
+enum inkan_status
+spf_explain(struct inkan_spf *s)
 {
-	struct frame *f = &s->frames[0];
+	struct spf_frame *f = &s->frames[0];
 	struct spf_macro_env env;
 	struct inkan_dns_answer *a = NULL;
 	const struct spf_modifier *m;
@@ -1365,396 +1153,4 @@ dflt:
 out:
 	inkan_dns_answer_free(&a);
 	return st == INKAN_ERR_NOMEM ? st : INKAN_OK;
-}
-
-/* ---- context ------------------------------------------------------------ */
-
-enum inkan_status
-inkan_spf_new(struct inkan_resolver *resolver,
-    const struct inkan_limits *limits, struct inkan_spf **spf_r)
-{
-	struct inkan_spf *s;
-	size_t nb = 16;
-
-	if (spf_r == NULL)
-		return INKAN_ERR_INVAL;
-	*spf_r = NULL;
-	if (resolver == NULL)
-		return INKAN_ERR_INVAL;
-	if ((s = calloc(1, sizeof(*s))) == NULL)
-		return INKAN_ERR_NOMEM;
-	s->resolver = resolver;
-	s->lim = limits != NULL ? *limits : *inkan_limits_defaults();
-	if (s->lim.spf_depth_max == 0)
-		s->lim.spf_depth_max = 1;
-	if (s->lim.spf_depth_max > 1024)
-		s->lim.spf_depth_max = 1024;
-	while (nb < s->lim.spf_cache_max && nb < ((size_t)1 << 20))
-		nb *= 2;
-	s->nbuckets = nb;
-	s->buckets = calloc(nb, sizeof(*s->buckets));
-	s->frames = calloc(s->lim.spf_depth_max + 1, sizeof(*s->frames));
-	if (s->buckets == NULL || s->frames == NULL) {
-		free(s->buckets);
-		free(s->frames);
-		free(s);
-		return INKAN_ERR_NOMEM;
-	}
-	inkan_buf_init(&s->name, s->lim.spf_expansion_max);
-	inkan_buf_init(&s->txt,
-	    s->lim.spf_record_max > 65536 ? s->lim.spf_record_max : 65536);
-	inkan_buf_init(&s->exp, s->lim.spf_expansion_max);
-	inkan_buf_init(&s->reason, 1024);
-	inkan_buf_init(&s->trace_text, (size_t)16 << 20);
-	*spf_r = s;
-	return INKAN_OK;
-}
-
-void
-inkan_spf_free(struct inkan_spf **spf)
-{
-	struct inkan_spf *s;
-	size_t i;
-
-	if (spf == NULL || (s = *spf) == NULL)
-		return;
-	inkan_spf_cache_clear(s);
-	for (i = 0; i <= s->lim.spf_depth_max; i++)
-		frame_release(&s->frames[i]);
-	free(s->frames);
-	free(s->buckets);
-	free(s->steps);
-	inkan_buf_clear(&s->name);
-	inkan_buf_clear(&s->txt);
-	inkan_buf_clear(&s->exp);
-	inkan_buf_clear(&s->reason);
-	inkan_buf_clear(&s->trace_text);
-	free(s);
-	*spf = NULL;
-}
-
-void
-inkan_spf_set_clock(struct inkan_spf *spf, int64_t (*now)(void *arg), void *arg)
-{
-	if (spf == NULL)
-		return;
-	spf->clock = now;
-	spf->clock_arg = arg;
-}
-
-void
-inkan_spf_verdict_free(struct inkan_spf_verdict **v)
-{
-	if (v == NULL)
-		return;
-	free(*v);
-	*v = NULL;
-}
-
-/* ---- the verdict ------------------------------------------------------- */
-
-/* Adds s[0..n) + NUL at *pos of base, returns the copy. */
-static const char *
-put_str(char *base, size_t *pos, const char *p, size_t n)
-{
-	char *d = base + *pos;
-
-	if (n > 0)
-		memcpy(d, p, n);
-	d[n] = '\0';
-	*pos += n + 1;
-	return d;
-}
-
-/* The reason for results decided by a term or by default. */
-static void
-result_reason(struct inkan_spf *s, enum inkan_spf_result res, char *ipbuf)
-{
-	struct frame *f = &s->frames[0];
-
-	if (s->reason.len > 0 &&
-	    (res == INKAN_SPF_TEMPERROR || res == INKAN_SPF_PERMERROR ||
-		res == INKAN_SPF_NONE))
-		return;
-	inkan_buf_reset(&s->reason);
-	if (s->mech_term != NULL) {
-		inkan_buf_append_cstr(&s->reason, ipbuf);
-		inkan_buf_append_cstr(&s->reason,
-		    res == INKAN_SPF_PASS ? " is permitted by " : " matched ");
-		reason_esc(s,
-		    term_view(
-			s->mech_rec, s->mech_term->off, s->mech_term->len));
-		inkan_buf_append_cstr(&s->reason, " in the SPF record of ");
-		reason_esc(s, inkan_view_make(f->domain, f->dlen));
-		if (res != INKAN_SPF_PASS) {
-			inkan_buf_append_cstr(
-			    &s->reason, ", so the result is ");
-			inkan_buf_append_cstr(
-			    &s->reason, inkan_spf_result_name(res));
-		}
-	} else {
-		inkan_buf_append_cstr(&s->reason, "no mechanism matched ");
-		inkan_buf_append_cstr(&s->reason, ipbuf);
-		inkan_buf_append_cstr(&s->reason, " in the SPF record of ");
-		reason_esc(s, inkan_view_make(f->domain, f->dlen));
-		inkan_buf_append_cstr(
-		    &s->reason, "; the default result is neutral");
-	}
-}
-
-/* Builds the verdict (one allocation) from the finished check. */
-static enum inkan_status
-make_verdict(struct inkan_spf *s, enum inkan_spf_result res,
-    enum inkan_spf_identity id, struct inkan_view domain,
-    struct inkan_view sender, struct inkan_spf_verdict **v_r)
-{
-	struct inkan_spf_verdict *v;
-	struct inkan_spf_step *steps;
-	struct inkan_view mech = { NULL, 0 };
-	char ipbuf[64];
-	size_t size, pos = 0, i, nsteps = tracing(s) ? s->nsteps : 0;
-	char *base;
-
-	spf_ip_text(s->ip, ipbuf, sizeof(ipbuf));
-	result_reason(s, res, ipbuf);
-	if (res == INKAN_SPF_PASS || res == INKAN_SPF_FAIL ||
-	    res == INKAN_SPF_SOFTFAIL || res == INKAN_SPF_NEUTRAL)
-		mech = s->mech_term != NULL
-		    ? term_view(
-			  s->mech_rec, s->mech_term->off, s->mech_term->len)
-		    : INKAN_VIEW_LIT("default");
-	size = sizeof(*v) + nsteps * sizeof(*steps) + domain.len + 1 +
-	    sender.len + 1 + mech.len + 1 + s->exp.len + 1 + s->reason.len + 1 +
-	    (tracing(s) ? s->trace_text.len + 1 : 0);
-	if ((v = calloc(1, size)) == NULL)
-		return INKAN_ERR_NOMEM;
-	steps = (struct inkan_spf_step *)(void *)(v + 1);
-	base = (char *)(steps + nsteps);
-	v->result = res;
-	v->identity = id;
-	v->domain = domain.ptr != NULL
-	    ? put_str(base, &pos, (const char *)domain.ptr, domain.len)
-	    : NULL;
-	v->sender = put_str(base, &pos, (const char *)sender.ptr, sender.len);
-	v->mechanism = mech.ptr != NULL
-	    ? put_str(base, &pos, (const char *)mech.ptr, mech.len)
-	    : NULL;
-	v->explanation = res == INKAN_SPF_FAIL
-	    ? put_str(base, &pos, (const char *)s->exp.data, s->exp.len)
-	    : NULL;
-	v->reason =
-	    put_str(base, &pos, inkan_buf_cstr(&s->reason), s->reason.len);
-	v->dns_lookups = s->dns_terms;
-	v->void_lookups = s->voids;
-	if (nsteps > 0) {
-		char *tt = base + pos;
-
-		/* The extra NUL ends a line cut short by the text's
-		   maximum. */
-		memcpy(tt, s->trace_text.data, s->trace_text.len);
-		tt[s->trace_text.len] = '\0';
-		for (i = 0; i < nsteps; i++) {
-			steps[i].kind = s->steps[i].kind;
-			steps[i].depth = s->steps[i].depth;
-			steps[i].domain = tt + s->steps[i].domain_off;
-			steps[i].text = tt + s->steps[i].text_off;
-		}
-		v->trace = steps;
-		v->trace_count = nsteps;
-	}
-	*v_r = v;
-	return INKAN_OK;
-}
-
-/* Resets the per-check state. */
-static void
-check_reset(struct inkan_spf *s, const struct inkan_spf_ip *ip, unsigned flags,
-    int64_t now)
-{
-	size_t i;
-
-	for (i = 0; i <= s->deepest; i++)
-		frame_release(&s->frames[i]);
-	s->deepest = 0;
-	s->flags = flags;
-	s->ip = ip;
-	s->now = now != 0 ? now : now_of(s);
-	s->dns_terms = 0;
-	s->voids = 0;
-	s->depth = 0;
-	s->mech_rec = NULL;
-	s->mech_term = NULL;
-	s->ptr_done = false;
-	s->nsteps = 0;
-	s->trace_oom = false;
-	inkan_buf_reset(&s->reason);
-	inkan_buf_reset(&s->exp);
-	inkan_buf_reset(&s->trace_text);
-}
-
-/*
- * The whole check: sender split into local part and domain (RFC 7208
- * 4.3: no local part means "postmaster"), then check_host().
- */
-static enum inkan_status
-run(struct inkan_spf *s, const struct inkan_spf_ip *ip,
-    struct inkan_view domain, struct inkan_view sender, struct inkan_view helo,
-    struct inkan_view receiver, int64_t now, enum inkan_spf_identity id,
-    unsigned flags, struct inkan_spf_verdict **v_r)
-{
-	struct inkan_view local, sdom;
-	size_t at, i;
-	char sbuf[INKAN_SMTP_PATH_MAX * 4];
-	enum inkan_spf_result res = INKAN_SPF_NONE;
-	enum inkan_status st = INKAN_OK;
-
-	check_reset(s, ip, flags, now);
-	/* RFC 7208 4.3: the local part is what precedes the last '@'. */
-	for (at = sender.len, i = 0; i < sender.len; i++)
-		if (sender.ptr[i] == '@')
-			at = i;
-	if (at == sender.len) {
-		local = INKAN_VIEW_LIT("postmaster");
-		sdom = sender;
-	} else {
-		local = inkan_view_sub(sender, 0, at);
-		sdom = inkan_view_sub(sender, at + 1, sender.len - at - 1);
-	}
-	if (local.len == 0)
-		local = INKAN_VIEW_LIT("postmaster");
-	if (local.ptr != sender.ptr || at == sender.len) {
-		/* Rebuild the sender as local@domain for %{s}. */
-		int n = snprintf(sbuf, sizeof(sbuf), "%.*s@%.*s",
-		    (int)local.len, (const char *)local.ptr, (int)sdom.len,
-		    (const char *)sdom.ptr);
-
-		if (n > 0 && (size_t)n < sizeof(sbuf)) {
-			sender = inkan_view_make(sbuf, (size_t)n);
-			local = inkan_view_sub(sender, 0, local.len);
-			sdom = inkan_view_sub(sender, local.len + 1, sdom.len);
-		}
-	}
-	s->sender = sender;
-	s->local = local;
-	s->sender_domain = sdom;
-	s->helo = helo;
-	s->receiver = receiver;
-	if (!frame_set(&s->frames[0], domain, false) || domain.len == 0) {
-		s->frames[0].dlen = 0;
-		set_reason(s, "no valid domain to check");
-		res = INKAN_SPF_NONE;
-	} else if ((st = check_host(s, &res)) != INKAN_OK) {
-		goto out;
-	}
-	if (res == INKAN_SPF_FAIL && (st = explain(s)) != INKAN_OK)
-		goto out;
-	st = make_verdict(s, res, id, domain, sender, v_r);
-out:
-	check_reset(s, ip, 0, 1);
-	return st;
-}
-
-enum inkan_status
-inkan_spf_check_host(struct inkan_spf *spf, const struct inkan_spf_ip *ip,
-    const char *domain, const char *sender, const char *helo,
-    enum inkan_spf_identity identity, unsigned flags,
-    struct inkan_spf_verdict **verdict_r)
-{
-	char sbuf[INKAN_SMTP_PATH_MAX * 4];
-	struct inkan_view sv;
-
-	if (verdict_r == NULL)
-		return INKAN_ERR_INVAL;
-	*verdict_r = NULL;
-	if (spf == NULL || ip == NULL || domain == NULL ||
-	    (ip->family != AF_INET && ip->family != AF_INET6))
-		return INKAN_ERR_INVAL;
-	if (sender == NULL || sender[0] == '\0') {
-		int n = snprintf(sbuf, sizeof(sbuf), "postmaster@%s", domain);
-
-		if (n < 0 || (size_t)n >= sizeof(sbuf))
-			n = 0;
-		sv = inkan_view_make(sbuf, (size_t)n);
-	} else {
-		sv = inkan_view_cstr(sender);
-	}
-	return run(spf, ip, inkan_view_cstr(domain), sv, inkan_view_cstr(helo),
-	    inkan_view_cstr(NULL), 0, identity, flags, verdict_r);
-}
-
-/* True for the null reverse-path (RFC 5321 4.5.5). */
-static bool
-null_path(const char *mail_from)
-{
-	return mail_from == NULL || mail_from[0] == '\0' ||
-	    strcmp(mail_from, "<>") == 0;
-}
-
-static enum inkan_status
-check_helo_identity(struct inkan_spf *spf, const struct inkan_spf_request *req,
-    unsigned flags, struct inkan_spf_verdict **verdict_r)
-{
-	char sbuf[INKAN_SMTP_PATH_MAX * 4];
-	struct inkan_view helo = inkan_view_cstr(req->helo), sv = { NULL, 0 };
-	int n;
-
-	if (helo.len > 0) {
-		n = snprintf(sbuf, sizeof(sbuf), "postmaster@%s", req->helo);
-		if (n > 0 && (size_t)n < sizeof(sbuf))
-			sv = inkan_view_make(sbuf, (size_t)n);
-	}
-	if (sv.ptr == NULL) {
-		/* No HELO name (or an absurd one): nothing to check. */
-		check_reset(spf, &req->ip, flags, req->now);
-		spf->frames[0].dlen = 0;
-		set_reason(spf, "no HELO name to check");
-		return make_verdict(spf, INKAN_SPF_NONE, INKAN_SPF_ID_HELO,
-		    helo.len > 0 ? helo : inkan_view_make(NULL, 0),
-		    INKAN_VIEW_LIT(""), verdict_r);
-	}
-	return run(spf, &req->ip, helo, sv, helo,
-	    inkan_view_cstr(req->receiver), req->now, INKAN_SPF_ID_HELO, flags,
-	    verdict_r);
-}
-
-enum inkan_status
-inkan_spf_check(struct inkan_spf *spf, const struct inkan_spf_request *req,
-    unsigned flags, struct inkan_spf_verdict **verdict_r)
-{
-	struct inkan_view mf, dom;
-	size_t i;
-
-	if (verdict_r == NULL)
-		return INKAN_ERR_INVAL;
-	*verdict_r = NULL;
-	if (spf == NULL || req == NULL ||
-	    (req->ip.family != AF_INET && req->ip.family != AF_INET6))
-		return INKAN_ERR_INVAL;
-	/* RFC 7208 2.4: for the null reverse-path, postmaster@HELO. */
-	if (null_path(req->mail_from))
-		return check_helo_identity(spf, req, flags, verdict_r);
-	mf = inkan_view_cstr(req->mail_from);
-	dom = mf;
-	for (i = mf.len; i > 0; i--) {
-		if (mf.ptr[i - 1] == '@') {
-			dom = inkan_view_sub(mf, i, mf.len - i);
-			break;
-		}
-	}
-	return run(spf, &req->ip, dom, mf, inkan_view_cstr(req->helo),
-	    inkan_view_cstr(req->receiver), req->now, INKAN_SPF_ID_MAILFROM,
-	    flags, verdict_r);
-}
-
-enum inkan_status
-inkan_spf_check_helo(struct inkan_spf *spf, const struct inkan_spf_request *req,
-    unsigned flags, struct inkan_spf_verdict **verdict_r)
-{
-	if (verdict_r == NULL)
-		return INKAN_ERR_INVAL;
-	*verdict_r = NULL;
-	if (spf == NULL || req == NULL ||
-	    (req->ip.family != AF_INET && req->ip.family != AF_INET6))
-		return INKAN_ERR_INVAL;
-	return check_helo_identity(spf, req, flags, verdict_r);
 }

@@ -138,4 +138,132 @@ void spf_ip_reverse_name(const struct inkan_spf_ip *ip, char *buf, size_t size);
 /* ip as text: dotted quad, or RFC 5952 form for IPv6 (%{c}). */
 void spf_ip_text(const struct inkan_spf_ip *ip, char *buf, size_t size);
 
+/* ---- the evaluation context (eval.c, cache.c, check.c) ---------------- */
+
+/* What a record lookup came to. */
+enum spf_fetch {
+	SPF_FETCH_RECORD,
+	SPF_FETCH_NONE,
+	SPF_FETCH_PERMERROR,
+	SPF_FETCH_TEMPERROR,
+};
+
+struct spf_cache_entry {
+	struct spf_cache_entry *next;
+	uint64_t hash;
+	int64_t expires;
+	enum spf_fetch kind; /* RECORD, NONE or PERMERROR */
+	struct inkan_spf_record *rec; /* RECORD: one reference */
+	char *why; /* PERMERROR: why (allocated) */
+	char key[]; /* lowercase domain, NUL-terminated */
+};
+
+/* One check_host() level: the record of domain, and where we are in it. */
+struct spf_frame {
+	struct inkan_spf_record *rec; /* a reference, or NULL */
+	size_t next; /* the next term to evaluate */
+	bool redirected; /* reached through redirect= (6.1) */
+	size_t dlen;
+	char domain[INKAN_DNS_NAME_MAX + 1]; /* lowercase, no trailing dot */
+};
+
+/* A trace step before the verdict exists: offsets into trace_text. */
+struct spf_step {
+	enum inkan_spf_step_kind kind;
+	unsigned depth;
+	size_t domain_off;
+	size_t text_off;
+};
+
+struct inkan_spf {
+	struct inkan_resolver *resolver;
+	struct inkan_limits lim;
+	int64_t (*clock)(void *arg);
+	void *clock_arg;
+
+	/* The record cache: chained hash table. */
+	struct spf_cache_entry **buckets;
+	size_t nbuckets;
+	size_t count;
+
+	/* Per-check state, reset by each check. */
+	unsigned flags;
+	const struct inkan_spf_ip *ip;
+	struct inkan_view sender, local, sender_domain, helo, receiver;
+	int64_t now;
+	unsigned dns_terms;
+	unsigned voids;
+	unsigned depth;
+	unsigned deepest; /* the deepest frame used since the last reset */
+	struct spf_frame *frames; /* lim.spf_depth_max + 1 of them */
+	/* The term that decided at the top level, or NULL. */
+	const struct inkan_spf_record *mech_rec;
+	const struct spf_term *mech_term;
+	bool ptr_done; /* %{p} computed for this check */
+	char ptr_name[INKAN_DNS_NAME_MAX + 1];
+
+	struct inkan_buf name; /* a macro-expanded target name */
+	struct inkan_buf txt; /* joined TXT strings */
+	struct inkan_buf exp; /* the explanation */
+	struct inkan_buf reason; /* the verdict's reason */
+	struct inkan_buf trace_text; /* NUL-separated trace strings */
+	struct spf_step *steps;
+	size_t nsteps, steps_cap;
+	bool trace_oom; /* the trace ran out of room: it ends there */
+};
+
+static inline bool
+spf_tracing(const struct inkan_spf *s)
+{
+	return (s->flags & INKAN_SPF_TRACE) != 0;
+}
+
+/* The text rec->text[off..off+len) (a term as written) as a view. */
+static inline struct inkan_view
+spf_term_view(const struct inkan_spf_record *rec, uint32_t off, uint32_t len)
+{
+	return inkan_view_make(rec->text + off, len);
+}
+
+/* Sets the verdict's reason, unless one was set already (the first cause
+   wins). */
+void spf_set_reason(struct inkan_spf *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Appends an untrusted view to the reason, escaped. */
+void spf_reason_esc(struct inkan_spf *s, struct inkan_view v);
+
+/* Drops f's record reference. */
+void spf_frame_release(struct spf_frame *f);
+
+/* Sets up f for domain name (lowercased, a trailing dot dropped); false
+   if the name does not fit. */
+bool spf_frame_set(
+    struct spf_frame *f, struct inkan_view name, bool redirected);
+
+/*
+ * RFC 7208 4: check_host() for the domain in s->frames[0] (already set);
+ * the result in *res_r. Returns INKAN_OK or INKAN_ERR_NOMEM.
+ */
+enum inkan_status spf_check_host(
+    struct inkan_spf *s, enum inkan_spf_result *res_r);
+
+/* RFC 7208 6.2: fills s->exp with the explanation of a fail. */
+enum inkan_status spf_explain(struct inkan_spf *s);
+
+/* The hash of the cache key p[0..n). */
+uint64_t spf_hash_name(const char *p, size_t n);
+
+/* The live cache entry for key (lowercase, n bytes), or NULL; drops it
+   when it has expired. */
+struct spf_cache_entry *spf_cache_find(
+    struct inkan_spf *s, const char *key, size_t n, uint64_t h);
+
+/* Caches an answer for key for ttl seconds (0: not at all); rec gets a
+   reference of its own; why is copied. Failing to allocate only skips
+   caching. */
+void spf_cache_put(struct inkan_spf *s, const char *key, size_t n, uint64_t h,
+    uint32_t ttl, enum spf_fetch kind, struct inkan_spf_record *rec,
+    const char *why);
+
 #endif
