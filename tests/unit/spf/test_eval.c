@@ -119,6 +119,12 @@ static const struct check_case cases[] = {
 	    "a", NULL },
 	{ "a v6", "2001:db8::20", "x@a-mech.example.com", NULL, INKAN_SPF_PASS,
 	    "a", NULL },
+	{ "uppercase domain", "192.0.2.20", "X@A-MECH.EXAMPLE.COM.", NULL,
+	    INKAN_SPF_PASS, "a", NULL },
+	{ "mixed case domain, default explanation", "192.0.2.21",
+	    "x@A-Mech.Example.Com", NULL, INKAN_SPF_FAIL, "-all",
+	    "192.0.2.21 is not one of a-mech.example.com's designated mail "
+	    "servers." },
 	{ "a other", "192.0.2.21", "x@a-mech.example.com", NULL, INKAN_SPF_FAIL,
 	    "-all", NULL },
 	{ "a cidr4", "203.0.113.200", "x@a-cidr.example.com", NULL,
