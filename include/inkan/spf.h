@@ -172,8 +172,10 @@ struct inkan_spf_verdict {
 	 * cannot be used; else NULL.
 	 */
 	const char *explanation;
-	/* One sentence saying why: "192.0.2.10 matched ip4:...", or what
-	 * the syntax error was and where, or which lookup timed out. */
+	/* One sentence saying why: "192.0.2.10 is permitted by
+	 * ip4:192.0.2.0/24 in the SPF record of example.com", "... matched
+	 * -all in ..., so the result is fail", or what the syntax error was
+	 * and where, which limit was passed, which lookup timed out. */
 	const char *reason;
 	/* RFC 7208 4.6.4: DNS-querying terms counted, and void lookups. */
 	unsigned dns_lookups;
@@ -248,9 +250,11 @@ INKAN_API enum inkan_status inkan_spf_check_host(struct inkan_spf *spf,
 /*
  * Appends a Received-SPF header field (RFC 7208 9.1), name included and
  * folded, without the final CRLF, to out:
- *   Received-SPF: pass (example.com: 192.0.2.10 is permitted by
- *   ip4:192.0.2.0/24) client-ip=192.0.2.10; envelope-from=...;
- *   helo=...; receiver=...; identity=mailfrom; mechanism=...
+ *   Received-SPF: pass (mx.example.net: 192.0.2.10 is permitted by
+ *   ip4:192.0.2.0/24 in the SPF record of example.com)
+ *   client-ip=192.0.2.10; envelope-from="alice@example.com";
+ *   helo=mail.example.com; receiver=mx.example.net; identity=mailfrom;
+ *   mechanism="ip4:192.0.2.0/24"
  * Untrusted values are quoted as the RFC's key-value-pair grammar needs
  * (a value that is not a dot-atom becomes a quoted-string), bytes that are
  * not printable ASCII become '?', and lines are folded at 78 columns where
