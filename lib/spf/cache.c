@@ -10,23 +10,6 @@
 
 #include "spf/spf_impl.h"
 
-/* A multiplicative hash of 8 bytes at a time (names are short). */
-uint64_t
-spf_hash_name(const char *p, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
-
-	for (; n >= 8; p += 8, n -= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
-	w = 0;
-	memcpy(&w, p, n);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-	return h ^ (h >> 29);
-}
-
 static void
 entry_free(struct spf_cache_entry *e)
 {
@@ -63,8 +46,8 @@ spf_cache_find(struct inkan_spf *s, const char *key, size_t n, uint64_t h)
 		return NULL;
 	pp = &s->buckets[h & (s->nbuckets - 1)];
 	while ((e = *pp) != NULL) {
-		if (e->hash == h && strncmp(e->key, key, n) == 0 &&
-		    e->key[n] == '\0') {
+		if (e->hash == h && e->klen == n &&
+		    memcmp(e->key, key, n) == 0) {
 			if (e->expires > s->now)
 				return e;
 			/* Expired: drop it now. */
@@ -118,6 +101,7 @@ spf_cache_put(struct inkan_spf *s, const char *key, size_t n, uint64_t h,
 	    (e = calloc(1, size)) == NULL)
 		return;
 	memcpy(e->key, key, n);
+	e->klen = n;
 	e->hash = h;
 	e->expires = s->now + ttl;
 	e->kind = kind;

@@ -190,8 +190,9 @@ make_verdict(struct inkan_spf *s, enum inkan_spf_result res,
 	size = sizeof(*v) + nsteps * sizeof(*steps) + domain.len + 1 +
 	    sender.len + 1 + mech.len + 1 + s->exp.len + 1 + s->reason.len + 1 +
 	    (spf_tracing(s) ? s->trace_text.len + 1 : 0);
-	if ((v = calloc(1, size)) == NULL)
+	if ((v = malloc(size)) == NULL)
 		return INKAN_ERR_NOMEM;
+	*v = (struct inkan_spf_verdict){ 0 };
 	steps = (struct inkan_spf_step *)(void *)(v + 1);
 	base = (char *)(steps + nsteps);
 	v->result = res;

@@ -227,8 +227,8 @@ dual_cidr(struct parser *p, size_t off, struct inkan_view v, bool v4, bool v6,
 }
 
 /* RFC 7208 12 ip4-network: four qnum, no leading zeros. */
-static bool
-ip4_parse(struct inkan_view v, uint8_t out[4])
+bool
+spf_ip4_parse(struct inkan_view v, uint8_t out[4])
 {
 	size_t i = 0, part;
 
@@ -328,7 +328,7 @@ mechanism(struct parser *p, struct spf_term *t, enum spf_mech m,
 		cidr = inkan_view_sub(dom, c, dom.len - c);
 		dom.len = c;
 		if (m == SPF_MECH_IP4) {
-			if (!ip4_parse(dom, t->net))
+			if (!spf_ip4_parse(dom, t->net))
 				return fail(p, args_off + 1,
 				    "bad IPv4 network \"%s\"",
 				    quote(dom, q, sizeof(q)));

@@ -132,6 +132,10 @@ bool spf_domain_valid(struct inkan_view name);
    hyphens. */
 bool spf_toplabel_valid(struct inkan_view label);
 
+/* RFC 7208 12 ip4-network (a dotted quad without leading zeros) into
+   out[4]; false for anything else. */
+bool spf_ip4_parse(struct inkan_view v, uint8_t out[4]);
+
 /* The reverse-lookup name of ip (RFC 7208 5.5): "4.3.2.1.in-addr.arpa". */
 void spf_ip_reverse_name(const struct inkan_spf_ip *ip, char *buf, size_t size);
 
@@ -155,6 +159,7 @@ struct spf_cache_entry {
 	enum spf_fetch kind; /* RECORD, NONE or PERMERROR */
 	struct inkan_spf_record *rec; /* RECORD: one reference */
 	char *why; /* PERMERROR: why (allocated) */
+	size_t klen; /* strlen(key) */
 	char key[]; /* lowercase domain, NUL-terminated */
 };
 
@@ -164,6 +169,7 @@ struct spf_frame {
 	size_t next; /* the next term to evaluate */
 	bool redirected; /* reached through redirect= (6.1) */
 	size_t dlen;
+	uint64_t hash; /* of domain, the cache's key */
 	char domain[INKAN_DNS_NAME_MAX + 1]; /* lowercase, no trailing dot */
 };
 
@@ -250,9 +256,6 @@ enum inkan_status spf_check_host(
 
 /* RFC 7208 6.2: fills s->exp with the explanation of a fail. */
 enum inkan_status spf_explain(struct inkan_spf *s);
-
-/* The hash of the cache key p[0..n). */
-uint64_t spf_hash_name(const char *p, size_t n);
 
 /* The live cache entry for key (lowercase, n bytes), or NULL; drops it
    when it has expired. */

@@ -858,6 +858,15 @@ test_api(void **state)
 	assert_int_equal(inkan_spf_check(spf, &req, 0, &v), INKAN_ERR_INVAL);
 	assert_null(v);
 	assert_int_equal(inkan_spf_ip_parse("1.2.3", &ip), INKAN_ERR_SYNTAX);
+	assert_int_equal(
+	    inkan_spf_ip_parse("192.0.2.256", &ip), INKAN_ERR_SYNTAX);
+	assert_int_equal(inkan_spf_ip_parse("01.2.3.4", &ip), INKAN_ERR_SYNTAX);
+	assert_int_equal(inkan_spf_ip_parse("1.2.3.4 ", &ip), INKAN_ERR_SYNTAX);
+	assert_int_equal(inkan_spf_ip_parse("", &ip), INKAN_ERR_SYNTAX);
+	assert_int_equal(inkan_spf_ip_parse(NULL, &ip), INKAN_ERR_INVAL);
+	assert_int_equal(inkan_spf_ip_parse("255.0.10.0", &ip), INKAN_OK);
+	assert_int_equal(ip.family, AF_INET);
+	assert_memory_equal(ip.addr, "\xff\x00\x0a\x00", 4);
 	assert_int_equal(inkan_spf_ip_parse("::ffff:192.0.2.1", &ip), INKAN_OK);
 	assert_int_equal(ip.family, AF_INET);
 	assert_int_equal(inkan_spf_ip_parse("2001:db8::1", &ip), INKAN_OK);
