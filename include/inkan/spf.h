@@ -143,7 +143,8 @@ enum inkan_spf_step_kind {
 struct inkan_spf_step {
 	enum inkan_spf_step_kind kind;
 	unsigned depth; /* include/redirect nesting, 0 at the top */
-	const char *domain; /* the domain check_host() was evaluating */
+	const char *domain; /* the domain check_host() was evaluating,
+				lowercase, escaped like text */
 	const char *text; /* one human-readable line, escaped */
 };
 

@@ -53,7 +53,8 @@ trace_begin(struct inkan_spf *s, enum inkan_spf_step_kind kind)
 	st->kind = kind;
 	st->depth = s->depth;
 	st->domain_off = s->trace_text.len;
-	inkan_buf_append(&s->trace_text, f->domain, f->dlen);
+	/* Names can hold any byte (from the sender, via macros). */
+	inkan_escape(f->domain, f->dlen, &s->trace_text);
 	inkan_buf_append_byte(&s->trace_text, '\0');
 	st->text_off = s->trace_text.len;
 }

@@ -838,6 +838,17 @@ test_trace(void **state)
 		for (const char *p = v->trace[i].text; *p != '\0'; p++)
 			assert_true(*p >= 0x20 && *p < 0x7f);
 	inkan_spf_verdict_free(&v);
+
+	/* Domains are lowercased ASCII-only (bytes past 0x7f and the
+	   neighbours of A-Z untouched) and escaped in the trace. */
+	req.mail_from = "x@AZ[`{\xc1\xdaQ\n.Example.COM";
+	assert_int_equal(
+	    inkan_spf_check(spf, &req, INKAN_SPF_TRACE, &v), INKAN_OK);
+	assert_int_equal(v->result, INKAN_SPF_NONE);
+	assert_true(has_step(v, INKAN_SPF_STEP_DNS, 0,
+	    "az[`{\\xc1\\xdaq\\n.example.com",
+	    "TXT az[`{\\xc1\\xdaq\\n.example.com: NXDOMAIN, 0 records"));
+	inkan_spf_verdict_free(&v);
 	inkan_spf_free(&spf);
 	inkan_resolver_free(&r);
 }
