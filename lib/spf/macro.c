@@ -248,11 +248,17 @@ transform(struct inkan_buf *out, struct inkan_view value, unsigned digits,
 	return out->err;
 }
 
-/* %{i}: dotted quad, or 32 dotted nibbles for IPv6 (RFC 7208 7.3). */
+/*
+ * %{i}: dotted quad, or 32 dotted nibbles for IPv6 (RFC 7208 7.3). RFC
+ * 7208 leaves the case of the hex digits open (its 7.4 example happens to
+ * be lowercase) and DNS compares names without case (RFC 4343), so either
+ * is correct; we write uppercase, as pyspf does and as the openspf suite
+ * checks in explanations (v-macro-ip6).
+ */
 static size_t
 ip_dotted(const struct inkan_spf_ip *ip, char *buf, size_t size)
 {
-	static const char hex[] = "0123456789abcdef";
+	static const char hex[] = "0123456789ABCDEF";
 	size_t i, o = 0;
 
 	if (ip->family != AF_INET6) {

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmocka.h>
 
@@ -51,6 +52,16 @@ struct expand_case {
 	enum spf_macro_mode mode;
 	const char *want; /* NULL: expansion fails */
 };
+
+/*
+ * IPv6 %{i} nibbles are compared without case: RFC 7208 leaves their case
+ * open (see ip_dotted() in lib/spf/macro.c); everything else exactly.
+ */
+static bool
+nibbles_nocase(const struct expand_case *c)
+{
+	return c->v6 && strstr(c->in, "%{i") != NULL;
+}
 
 static const struct expand_case expand_cases[] = {
 	/* RFC 7208 7.4, word for word. */
@@ -160,7 +171,8 @@ test_expand_table(void **state)
 			fail_msg("%s: %s at %zu, want \"%s\"", c->in,
 			    ok ? inkan_strerror(st) : why, ok ? 0 : bad,
 			    c->want);
-		if (strcmp(inkan_buf_cstr(&out), c->want) != 0)
+		if ((nibbles_nocase(c) ? strcasecmp : strcmp)(
+			inkan_buf_cstr(&out), c->want) != 0)
 			fail_msg("%s: got \"%s\", want \"%s\"", c->in,
 			    inkan_buf_cstr(&out), c->want);
 	}
