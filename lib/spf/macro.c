@@ -195,27 +195,29 @@ in_delims(uint8_t c, const uint8_t *delims, size_t n)
 
 /*
  * RFC 7208 7.3: splits value on the delimiters, reverses when asked,
- * keeps the rightmost digits parts (0: all), joins them with '.'.
+ * keeps the rightmost digits parts (0: all), joins them with '.'. The
+ * parts kept are found from the end they are taken from, so the cost
+ * follows the output, not the value: a long sender under %{s1} costs
+ * little, and a long output stops at out's maximum.
  */
 static enum inkan_status
 transform(struct inkan_buf *out, struct inkan_view value, unsigned digits,
     bool reverse, const uint8_t *delims, size_t ndelims, bool escape)
 {
-	size_t parts = 1, keep, i, skip, start, end;
+	size_t i, n, start = 0, end = value.len;
 	bool first = true;
 
-	for (i = 0; i < value.len; i++)
-		if (in_delims(value.ptr[i], delims, ndelims))
-			parts++;
-	keep = digits == 0 || digits > parts ? parts : digits;
 	if (!reverse) {
-		/* The last keep parts, in order: skip parts - keep. */
-		skip = parts - keep;
-		for (i = 0; i < value.len && skip > 0; i++)
-			if (in_delims(value.ptr[i], delims, ndelims))
-				skip--;
-		start = i;
-		for (; i <= value.len; i++) {
+		/* The last digits parts, in order. */
+		if (digits != 0) {
+			for (i = value.len, n = 0; i > 0; i--)
+				if (in_delims(
+					value.ptr[i - 1], delims, ndelims) &&
+				    ++n == digits)
+					break;
+			start = i;
+		}
+		for (i = start; i <= value.len && out->err == INKAN_OK; i++) {
 			if (i < value.len &&
 			    !in_delims(value.ptr[i], delims, ndelims))
 				continue;
@@ -227,12 +229,14 @@ transform(struct inkan_buf *out, struct inkan_view value, unsigned digits,
 		}
 		return out->err;
 	}
-	/* Reversed, the last keep parts are the first keep of the
-	   original, written last to first. */
-	for (end = 0, i = 0; end < value.len; end++)
-		if (in_delims(value.ptr[end], delims, ndelims) && ++i == keep)
-			break;
-	while (true) {
+	/* Reversed, the last digits parts are the first digits parts of
+	   the original, written last to first. */
+	if (digits != 0)
+		for (end = 0, n = 0; end < value.len; end++)
+			if (in_delims(value.ptr[end], delims, ndelims) &&
+			    ++n == digits)
+				break;
+	while (out->err == INKAN_OK) {
 		start = end;
 		while (start > 0 &&
 		    !in_delims(value.ptr[start - 1], delims, ndelims))

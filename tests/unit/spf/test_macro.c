@@ -272,6 +272,44 @@ test_truncation(void **state)
 	inkan_buf_clear(&out);
 }
 
+/*
+ * A long value: the parts kept are found from their end, and a long
+ * output fails at the buffer's maximum (the cost follows the output).
+ */
+static void
+test_long_value(void **state)
+{
+	struct spf_macro_env env;
+	struct inkan_spf_ip ip;
+	struct inkan_buf out, big;
+	int calls = 0;
+	size_t i;
+
+	(void)state;
+	env_init(&env, &ip, false, &calls);
+	inkan_buf_init(&big, 1 << 20);
+	inkan_buf_append_cstr(&big, "first");
+	for (i = 0; i < 100000; i++)
+		inkan_buf_append_cstr(&big, ".a");
+	inkan_buf_append_cstr(&big, ".last");
+	env.sender = inkan_buf_view(&big);
+	inkan_buf_init(&out, 4096);
+	assert_int_equal(spf_macro_expand(&env, INKAN_VIEW_LIT("%{s1}.%{s2r}"),
+			     SPF_MACRO_DOMAIN, &out),
+	    INKAN_OK);
+	assert_string_equal(inkan_buf_cstr(&out), "last.a.first");
+	inkan_buf_reset(&out);
+	assert_int_equal(spf_macro_expand(&env, INKAN_VIEW_LIT("x.%{s}"),
+			     SPF_MACRO_DOMAIN, &out),
+	    INKAN_ERR_LIMIT);
+	inkan_buf_reset(&out);
+	assert_int_equal(spf_macro_expand(&env, INKAN_VIEW_LIT("x.%{sr}"),
+			     SPF_MACRO_DOMAIN, &out),
+	    INKAN_ERR_LIMIT);
+	inkan_buf_clear(&out);
+	inkan_buf_clear(&big);
+}
+
 /* %{p} asks the callback (which may do DNS) each time it appears. */
 static void
 test_p_callback(void **state)
@@ -308,6 +346,7 @@ main(void)
 		cmocka_unit_test(test_expand_table),
 		cmocka_unit_test(test_check_table),
 		cmocka_unit_test(test_truncation),
+		cmocka_unit_test(test_long_value),
 		cmocka_unit_test(test_p_callback),
 	};
 
