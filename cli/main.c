@@ -10,6 +10,7 @@
 
 static const struct cli_command commands[] = {
 	{ "dns", "look up DNS records (dns lookup NAME TYPE)", cli_cmd_dns },
+	{ "spf", "check SPF (spf --ip ADDR --sender ADDR)", cli_cmd_spf },
 	{ "version", "print the version", NULL },
 };
 

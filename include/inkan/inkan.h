@@ -8,6 +8,7 @@
 #include <inkan/dns.h>
 #include <inkan/limits.h>
 #include <inkan/msg.h>
+#include <inkan/spf.h>
 #include <inkan/util.h>
 
 #endif

@@ -54,6 +54,30 @@ extern "C" {
    a what-if zone needs, small enough to hold in memory twice. */
 #define INKAN_DNS_ZONE_FILE_MAX (64u * 1024 * 1024)
 
+/* SPF (lib/spf). */
+/* RFC 7208 4.6.4: at most 10 terms that query DNS (include a mx ptr exists
+   redirect) per check_host() evaluation, nested levels included. */
+#define INKAN_SPF_DNS_TERMS_MAX 10
+/* RFC 7208 4.6.4: at most 10 MX names, and 10 PTR names, per lookup. */
+#define INKAN_SPF_MX_NAMES_MAX 10
+#define INKAN_SPF_PTR_NAMES_MAX 10
+/* RFC 7208 4.6.4: at most 2 void lookups (NXDOMAIN or no answer). */
+#define INKAN_SPF_VOID_MAX 2
+/* One record (TXT strings joined). A TXT RRset rarely passes 4 KB; RFC
+   7208 3.4 asks records to fit a 512-byte answer. */
+#define INKAN_SPF_RECORD_MAX 8192
+/* Terms in one record: every term takes at least 2 bytes with its SP. */
+#define INKAN_SPF_TERMS_MAX 512
+/* One macro expansion (an explanation is the longest: RFC 7208 6.2 text
+   up to a TXT record's size). */
+#define INKAN_SPF_EXPANSION_MAX 8192
+/* include nesting; the 10-term limit already keeps it at 11 or less. */
+#define INKAN_SPF_DEPTH_MAX 16
+/* Parsed records (and "no record" answers) a context caches. */
+#define INKAN_SPF_CACHE_MAX 4096
+/* Seconds a "no SPF record" answer is cached when DNS gives no TTL. */
+#define INKAN_SPF_NEGATIVE_TTL 60
+
 struct inkan_limits {
 	/* lib/msg header parser */
 	size_t hdr_line_max;
@@ -71,6 +95,17 @@ struct inkan_limits {
 	size_t dns_cname_max;
 	size_t dns_rr_max;
 	size_t dns_zone_file_max;
+	/* lib/spf */
+	unsigned spf_dns_terms_max;
+	unsigned spf_mx_names_max;
+	unsigned spf_ptr_names_max;
+	unsigned spf_void_max;
+	size_t spf_record_max;
+	size_t spf_terms_max;
+	size_t spf_expansion_max;
+	size_t spf_depth_max;
+	size_t spf_cache_max;
+	unsigned spf_negative_ttl;
 };
 
 /* Fills *lim with the defaults above. */

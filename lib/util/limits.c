@@ -17,6 +17,16 @@ static const struct inkan_limits defaults = {
 	.dns_cname_max = INKAN_DNS_CNAME_MAX,
 	.dns_rr_max = INKAN_DNS_RR_MAX,
 	.dns_zone_file_max = INKAN_DNS_ZONE_FILE_MAX,
+	.spf_dns_terms_max = INKAN_SPF_DNS_TERMS_MAX,
+	.spf_mx_names_max = INKAN_SPF_MX_NAMES_MAX,
+	.spf_ptr_names_max = INKAN_SPF_PTR_NAMES_MAX,
+	.spf_void_max = INKAN_SPF_VOID_MAX,
+	.spf_record_max = INKAN_SPF_RECORD_MAX,
+	.spf_terms_max = INKAN_SPF_TERMS_MAX,
+	.spf_expansion_max = INKAN_SPF_EXPANSION_MAX,
+	.spf_depth_max = INKAN_SPF_DEPTH_MAX,
+	.spf_cache_max = INKAN_SPF_CACHE_MAX,
+	.spf_negative_ttl = INKAN_SPF_NEGATIVE_TTL,
 };
 
 void
