@@ -3,7 +3,7 @@
 #
 #   make test          install missing Debian packages, build, run every test
 #   make run           build and run the demo
-#   make bench         benchmarks against the peers, printed as ratios
+#   make bench         benchmarks against the peers (installed if missing)
 #   make fuzz          every libFuzzer target for FUZZ_SECONDS (default 60)
 #   make asan-test     the tests again under ASan + UBSan (clang)
 #   make fuzz-replay   every seed corpus through the libFuzzer binaries
@@ -41,7 +41,13 @@ test: build
 run: build
 	@scripts/demo $(BUILD)/inkan
 
-bench: build
+# The peers (libopendkim, dkimpy, ...) are installed for the benchmarks only;
+# the configure step runs again so that CMake finds a library installed just
+# now.
+bench:
+	@scripts/install-deps --bench
+	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+	$(CMAKE) --build $(BUILD) -j $(JOBS)
 	@scripts/bench $(BUILD)
 
 asan-test: deps
