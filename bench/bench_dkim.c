@@ -278,7 +278,7 @@ body_make(struct inkan_buf *out, size_t size)
 	char line[80];
 	size_t w = 0, len, left, wl;
 
-	while (out->len < size) {
+	while (out->len + 3 <= size) {
 		left = size - out->len;
 		len = 0;
 		for (;;) {
@@ -292,12 +292,17 @@ body_make(struct inkan_buf *out, size_t size)
 			w = w * 7 + 3; /* a deterministic, unrepetitive walk */
 			w %= 1000003;
 		}
-		if (left < len + 2 + 3) {
-			/* The last line: exactly left - 2 bytes of text. */
-			len = left > 2 ? left - 2 : 0;
-			if (len > 0 && line[len - 1] == ' ')
-				line[len - 1] = '.';
-		}
+		/*
+		 * The last lines: a line cut to fit exactly, or cut so that
+		 * one of a single character (3 bytes) can follow; never an
+		 * empty line, which the canonicalisation would remove.
+		 */
+		if (left <= len + 2)
+			len = left - 2;
+		else if (left < len + 2 + 3)
+			len = left - 2 - 3;
+		if (line[len - 1] == ' ')
+			line[len - 1] = '.';
 		inkan_buf_append(out, line, len);
 		inkan_buf_append(out, "\r\n", 2);
 	}
