@@ -53,10 +53,17 @@ enum inkan_dkim_result {
 	INKAN_DKIM_NONE = 0, /* the message has no signature */
 	INKAN_DKIM_PASS,
 	INKAN_DKIM_FAIL, /* signature or body hash does not verify */
-	INKAN_DKIM_NEUTRAL, /* syntax we cannot use, e.g. unknown version */
+	INKAN_DKIM_NEUTRAL, /* not produced by lib/dkim: see PERMERROR */
 	INKAN_DKIM_POLICY, /* verifies, but local policy refuses (l=, ...) */
 	INKAN_DKIM_TEMPERROR, /* key lookup failed temporarily */
-	INKAN_DKIM_PERMERROR, /* unusable signature or key, revoked key */
+	/*
+	 * Unusable signature or key: malformed or missing tags, unknown
+	 * v=, a=, c= or q=, i= outside d=, h= without From, x= before t=
+	 * or past, no key, revoked key, key that does not fit a=, rsa-sha1
+	 * or an RSA key under rsa_min_bits (RFC 8301). RFC 6376 6.1.1 calls
+	 * all of these PERMFAIL; the reason says which.
+	 */
+	INKAN_DKIM_PERMERROR,
 };
 
 /* "none", "pass", ...: lowercase, static, never NULL. */
@@ -91,6 +98,12 @@ struct inkan_dkim_policy {
 	unsigned future_skew;
 	/* Ignore x= (expired signatures pass). Default false. */
 	bool ignore_expiry;
+	/*
+	 * RFC 8301 3.1 forbids accepting rsa-sha1; true lets such
+	 * signatures pass again, for scoring old test suites only.
+	 * Default false. (Added after the first draft of this header.)
+	 */
+	bool allow_rsa_sha1;
 	/*
 	 * The clock, for t= and x= and the key cache: seconds since the
 	 * epoch. NULL means time(NULL). For tests.

@@ -17,6 +17,13 @@ static const struct inkan_limits defaults = {
 	.dns_cname_max = INKAN_DNS_CNAME_MAX,
 	.dns_rr_max = INKAN_DNS_RR_MAX,
 	.dns_zone_file_max = INKAN_DNS_ZONE_FILE_MAX,
+	.dkim_signatures_max = INKAN_DKIM_SIGNATURES_MAX,
+	.dkim_key_lookups_max = INKAN_DKIM_KEY_LOOKUPS_MAX,
+	.dkim_tags_max = INKAN_DKIM_TAGS_MAX,
+	.dkim_signed_headers_max = INKAN_DKIM_SIGNED_HEADERS_MAX,
+	.dkim_key_records_max = INKAN_DKIM_KEY_RECORDS_MAX,
+	.dkim_key_cache_max = INKAN_DKIM_KEY_CACHE_MAX,
+	.dkim_key_cache_ttl_max = INKAN_DKIM_KEY_CACHE_TTL_MAX,
 };
 
 void
