@@ -255,6 +255,14 @@ INKAN_API enum inkan_status inkan_dkim_record_split(
 struct inkan_dkim_sign_options {
 	const char *domain; /* d=, required */
 	const char *selector; /* s=, required */
+	/*
+	 * Optional (added after the first draft): one selector per key,
+	 * key_selectors[i] for keys[i] of inkan_dkim_sign_new(), e.g.
+	 * "rsa2026" and "ed2026" for dual signing; a NULL entry, or a NULL
+	 * array, means selector. Borrowed until inkan_dkim_sign_new()
+	 * returns (copied).
+	 */
+	const char *const *key_selectors;
 	const char *identity; /* i=, optional; must be in d= */
 	/*
 	 * h=: colon-separated header names. NULL: the recommended set,

@@ -51,6 +51,7 @@ struct inkan_dkim_sign {
 	struct inkan_dkim *dkim;
 	struct inkan_dkim_sign_options o; /* strings point into the arena */
 	struct inkan_dkim_key **keys;
+	const char **selectors; /* per key, in the arena */
 	size_t nkeys;
 	unsigned flags;
 	struct inkan_arena arena;
@@ -149,7 +150,9 @@ inkan_dkim_sign_new(struct inkan_dkim *dkim,
 	    nkeys > dkim->lim.dkim_signatures_max)
 		return INKAN_ERR_INVAL;
 	for (i = 0; i < nkeys; i++)
-		if (keys[i] == NULL)
+		if (keys[i] == NULL ||
+		    (o->key_selectors != NULL && o->key_selectors[i] != NULL &&
+			!is_tag_value(o->key_selectors[i])))
 			return INKAN_ERR_INVAL;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return INKAN_ERR_NOMEM;
@@ -167,15 +170,27 @@ inkan_dkim_sign_new(struct inkan_dkim *dkim,
 	s->o.selector = dup(&s->arena, o->selector);
 	s->o.identity = dup(&s->arena, o->identity);
 	s->o.headers = dup(&s->arena, o->headers);
+	s->o.key_selectors = NULL;
 	s->keys = inkan_arena_calloc(&s->arena, nkeys, sizeof(*s->keys));
+	s->selectors =
+	    inkan_arena_calloc(&s->arena, nkeys, sizeof(*s->selectors));
 	if (s->o.domain == NULL || s->o.selector == NULL || s->keys == NULL ||
+	    s->selectors == NULL ||
 	    (o->identity != NULL && s->o.identity == NULL) ||
 	    (o->headers != NULL && s->o.headers == NULL)) {
 		st = INKAN_ERR_NOMEM;
 		goto fail;
 	}
-	for (i = 0; i < nkeys; i++)
+	for (i = 0; i < nkeys; i++) {
 		s->keys[i] = keys[i];
+		s->selectors[i] = s->o.selector;
+		if (o->key_selectors != NULL && o->key_selectors[i] != NULL &&
+		    (s->selectors[i] = dup(&s->arena, o->key_selectors[i])) ==
+			NULL) {
+			st = INKAN_ERR_NOMEM;
+			goto fail;
+		}
+	}
 	st = dkim_msg_init(
 	    &s->msg, &dkim->lim, (flags & INKAN_DKIM_ALLOW_LF) != 0, &s->arena);
 	if (st != INKAN_OK)
@@ -404,7 +419,7 @@ out:
 /* Writes the DKIM-Signature for key into s->hdr (CRLF endings). */
 static enum inkan_status
 build_field(struct inkan_dkim_sign *s, struct inkan_dkim_key *key,
-    const char *h, const char *bh64, int64_t now)
+    const char *selector, const char *h, const char *bh64, int64_t now)
 {
 	struct writer w = { &s->hdr, 15 };
 	struct inkan_buf b64;
@@ -425,7 +440,7 @@ build_field(struct inkan_dkim_sign *s, struct inkan_dkim_key *key,
 	if (s->o.identity != NULL)
 		put_tag(&w, "i", s->o.identity, false);
 	put_tag(&w, "q", "dns/txt", false);
-	put_tag(&w, "s", s->o.selector, false);
+	put_tag(&w, "s", selector, false);
 	if (s->o.timestamp || s->o.expire_after > 0) {
 		snprintf(num, sizeof(num), "%lld", (long long)now);
 		put_tag(&w, "t", num, false);
@@ -495,7 +510,8 @@ inkan_dkim_sign_finish(struct inkan_dkim_sign *s, struct inkan_buf *out)
 	inkan_buf_init(&bh64, 256);
 	st = inkan_base64_encode(s->bh.digest, s->bh.dlen, &bh64);
 	for (i = 0; i < s->nkeys && st == INKAN_OK; i++) {
-		st = build_field(s, s->keys[i], h, inkan_buf_cstr(&bh64), now);
+		st = build_field(s, s->keys[i], s->selectors[i], h,
+		    inkan_buf_cstr(&bh64), now);
 		if (st != INKAN_OK)
 			break;
 		if (s->flags & INKAN_DKIM_ALLOW_LF) {
