@@ -61,6 +61,22 @@ bench_pin(void)
 	return sched_setaffinity(0, sizeof(set), &set) == 0 ? cpu : -1;
 }
 
+/*
+ * Prints the 1-minute load average and the number of CPUs, so that a run
+ * on a busy machine (load above the CPU count: the rates are lower and
+ * noisier, the ratios less so) can be told from a quiet one.
+ */
+static inline void
+bench_print_load(void)
+{
+	double load[1];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (getloadavg(load, 1) == 1 && cpus > 0)
+		printf("load average %.2f on %ld CPUs%s\n", load[0], cpus,
+		    load[0] > (double)cpus ? " (busy: rates are noisy)" : "");
+}
+
 /* Reads a loop length in seconds, in (0, 60]. Returns 0, or -1. */
 static inline int
 bench_parse_seconds(const char *text, double *seconds_r)

@@ -1354,6 +1354,7 @@ main(int argc, char **argv)
 	printf("floor: libcrypto %s, SHA-256 of body and signed headers + "
 	       "one RSA-2048 verify / sign, contexts made once\n",
 	    fl.version);
+	bench_print_load();
 	wrong += report_wrong(&inkan);
 	wrong += report_wrong(&opendkim);
 	wrong += report_wrong(&dkimpy);
