@@ -501,6 +501,12 @@ inkan_dkim_sign_finish(struct inkan_dkim_sign *s, struct inkan_buf *out)
 			return sign_fail(s, st, s->msg.error);
 	}
 	s->finished = true;
+	if (dkim_msg_count(&s->msg, INKAN_VIEW_LIT("from")) == 0)
+		/* RFC 6376 5.4: "The From header field MUST be signed"; a
+		   message without one (RFC 5322 3.6 requires it) is not
+		   signed at all. */
+		return sign_fail(s, INKAN_ERR_SYNTAX,
+		    "the message has no From header field (RFC 6376 5.4)");
 	if (dkim_bodyhash_end(&s->bh) != INKAN_OK)
 		return sign_fail(
 		    s, INKAN_ERR_INTERNAL, "hashing the body failed");

@@ -564,6 +564,35 @@ domain_within(const char *dom, const char *d)
 	return dl == l || dom[dl - l - 1] == '.';
 }
 
+/*
+ * A domain name as d= and s= are written (RFC 6376 3.5: d= is a
+ * domain-name, s= is sub-domain *("." sub-domain), RFC 5321 4.1.2):
+ * non-empty labels of letters, digits and hyphens; we also take '_' (seen
+ * in selectors) and 8-bit bytes (RFC 8616 allows U-labels).
+ */
+static bool
+is_dns_name(struct inkan_view v)
+{
+	size_t i, label = 0;
+
+	if (v.len == 0)
+		return false;
+	for (i = 0; i < v.len; i++) {
+		uint8_t c = v.ptr[i];
+
+		if (c == '.') {
+			if (label == 0)
+				return false;
+			label = 0;
+			continue;
+		}
+		if (!inkan_cc_is(c, INKAN_CC_LDH) && c != '_' && c < 0x80)
+			return false;
+		label++;
+	}
+	return label > 0;
+}
+
 static void
 permerror(struct vsig *s, const char *why)
 {
@@ -748,6 +777,14 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 	if (td->value.len == 0 || ts->value.len == 0) {
 		permerror(
 		    s, td->value.len == 0 ? "d= is empty" : "s= is empty");
+		return;
+	}
+	if (!is_dns_name(td->value)) {
+		permerror(s, "d= is not a domain name (RFC 6376 3.5)");
+		return;
+	}
+	if (!is_dns_name(ts->value)) {
+		permerror(s, "s= is not a selector (RFC 6376 3.1)");
 		return;
 	}
 	if (!decode_b64(v, tb->value, &s->sig, &s->siglen)) {

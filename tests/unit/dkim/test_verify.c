@@ -995,6 +995,24 @@ test_api_misuse(void **state)
 	assert_int_equal(inkan_dkim_sign_new(fx.dkim, &o, &fx.ed, 1, 0, &s),
 	    INKAN_ERR_INVAL);
 	assert_null(s);
+	/* A message without From is not signed (RFC 6376 5.4). */
+	o.identity = NULL;
+	assert_int_equal(
+	    inkan_dkim_sign_new(fx.dkim, &o, &fx.ed, 1, 0, &s), INKAN_OK);
+	assert_int_equal(
+	    inkan_dkim_sign_feed(s, "To: a@example.com\r\n\r\nx\r\n", 26),
+	    INKAN_OK);
+	{
+		struct inkan_buf b;
+
+		inkan_buf_init(&b, 1 << 16);
+		assert_int_equal(
+		    inkan_dkim_sign_finish(s, &b), INKAN_ERR_SYNTAX);
+		assert_non_null(strstr(inkan_dkim_sign_error(s), "From"));
+		assert_int_equal(b.len, 0);
+		inkan_buf_clear(&b);
+	}
+	inkan_dkim_sign_free(&s);
 }
 
 int
