@@ -576,29 +576,26 @@ cmd_sign(int argc, char **argv)
 		rc = EX_OSERR;
 		goto out;
 	}
-	/*
-	 * The options carry one selector, so each key gets a signer of its
-	 * own; the fields come out in the order of the --key options.
-	 */
-	for (i = 0; i < nkeys; i++) {
-		so.selector = selectors[i];
-		if ((st = inkan_dkim_sign_new(dkim, &so, &keys[i], 1,
-			 line_flags(msg.data, msg.len), &s)) != INKAN_OK) {
-			cli_warn("dkim sign: %s",
-			    st == INKAN_ERR_INVAL
-				? "invalid --domain, --selector or --headers"
-				: inkan_strerror(st));
-			rc = st == INKAN_ERR_INVAL ? EX_USAGE : EX_OSERR;
-			goto out;
-		}
-		if (inkan_dkim_sign_feed(s, msg.data, msg.len) != INKAN_OK ||
-		    inkan_dkim_sign_finish(s, &sigs) != INKAN_OK) {
-			cli_warn("%s: %s", path != NULL ? path : "-",
-			    inkan_dkim_sign_error(s));
-			rc = EX_DATAERR;
-			goto out;
-		}
-		inkan_dkim_sign_free(&s);
+	/* One pass for every key (the body is hashed once), each key with
+	 * its own selector; the fields come out in --key order. */
+	so.selector = selectors[0];
+	so.key_selectors = selectors;
+	if ((st = inkan_dkim_sign_new(dkim, &so, keys, nkeys,
+		 line_flags(msg.data, msg.len), &s)) != INKAN_OK) {
+		cli_warn("dkim sign: %s",
+		    st == INKAN_ERR_INVAL
+			? "invalid --domain, --selector or --headers (h= "
+			  "must name From)"
+			: inkan_strerror(st));
+		rc = st == INKAN_ERR_INVAL ? EX_USAGE : EX_OSERR;
+		goto out;
+	}
+	if (inkan_dkim_sign_feed(s, msg.data, msg.len) != INKAN_OK ||
+	    inkan_dkim_sign_finish(s, &sigs) != INKAN_OK) {
+		cli_warn("%s: %s", path != NULL ? path : "-",
+		    inkan_dkim_sign_error(s));
+		rc = EX_DATAERR;
+		goto out;
 	}
 	if (fwrite(sigs.data, 1, sigs.len, stdout) != sigs.len ||
 	    (msg.len > 0 && fwrite(msg.data, 1, msg.len, stdout) != msg.len) ||
