@@ -679,7 +679,7 @@ cmd_keygen(int argc, char **argv)
 	struct inkan_dkim_key *key = NULL;
 	struct inkan_buf pem, record, zone;
 	enum inkan_dkim_keytype type;
-	char name[300];
+	char name[4400];
 	enum inkan_status st;
 	unsigned long bits = 0;
 	int rc = 0, m;
@@ -766,12 +766,24 @@ cmd_keygen(int argc, char **argv)
 		rc = EX_SOFTWARE;
 		goto out;
 	}
+	/* Neither file may exist: a new key never leaves a stale record
+	 * (or a record without its key) behind. */
+	snprintf(name, sizeof(name), "%s/%s.txt", dir, selector);
+	if (access(name, F_OK) == 0) {
+		cli_warn("%s: exists; not overwritten", name);
+		rc = EX_CANTCREAT;
+		goto out;
+	}
 	snprintf(name, sizeof(name), "%s.private", selector);
 	if ((rc = write_new_file(dir, name, 0600, pem.data, pem.len)) != 0)
 		goto out;
 	snprintf(name, sizeof(name), "%s.txt", selector);
-	if ((rc = write_new_file(dir, name, 0644, zone.data, zone.len)) != 0)
+	if ((rc = write_new_file(dir, name, 0644, zone.data, zone.len)) != 0) {
+		/* Do not leave a key without its record. */
+		snprintf(name, sizeof(name), "%s/%s.private", dir, selector);
+		unlink(name);
 		goto out;
+	}
 	fputs(inkan_buf_cstr(&zone), stdout);
 	if (fflush(stdout) != 0) {
 		cli_warn("cannot write the output");

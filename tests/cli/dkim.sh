@@ -95,6 +95,16 @@ print(max(len(s) for s in re.findall(r"\"([^\"]*)\"", open(sys.argv[1]).read()))
 
 run "keygen refuses to overwrite a key (73)" 73 dkim keygen \
 	--algorithm rsa --domain example.com --selector rsa1 --out "$keys"
+: >"$keys/stale.txt"
+run "keygen refuses when only S.txt exists (73)" 73 dkim keygen \
+	--algorithm ed25519 --domain example.com --selector stale --out "$keys"
+if [ -e "$keys/stale.private" ]; then
+	bad "no private key is left without its record" "stale.private exists" \
+		"no stale.private"
+else
+	ok "no private key is left without its record"
+fi
+rm -f "$keys/stale.txt"
 run "keygen --bits is for RSA only (64)" 64 dkim keygen \
 	--algorithm ed25519 --bits 2048 --domain example.com --selector x \
 	--out "$keys"
