@@ -220,6 +220,10 @@ struct inkan_dkim {
 	struct inkan_limits lim;
 	struct inkan_dkim_policy pol;
 	EVP_MD_CTX *md; /* reused for header hashes and signatures */
+	/* Fetched once: an implicit fetch per EVP_DigestInit costs a lock
+	   and a table look-up (OpenSSL 3). */
+	const EVP_MD *sha256, *sha1;
+	EVP_MD *fetched_sha256, *fetched_sha1;
 	struct dkim_cache_entry **cache; /* dkim_key_cache_max slots */
 	size_t ncache;
 };

@@ -197,7 +197,7 @@ inkan_dkim_sign_new(struct inkan_dkim *dkim,
 		goto fail;
 	/* rsa-sha256 and ed25519-sha256 both hash the body with SHA-256. */
 	st = dkim_bodyhash_init(&s->bh, o->body_canon,
-	    (flags & INKAN_DKIM_ALLOW_LF) != 0, EVP_sha256(), UINT64_MAX);
+	    (flags & INKAN_DKIM_ALLOW_LF) != 0, dkim->sha256, UINT64_MAX);
 	if (st != INKAN_OK)
 		goto fail;
 	s->bh_ready = true;
@@ -393,14 +393,14 @@ sign_data(struct inkan_dkim_sign *s, struct inkan_dkim_key *key,
 	EVP_MD_CTX_reset(ctx);
 	if (ed) {
 		/* RFC 8463 3: Ed25519 over the SHA-256 hash of the data. */
-		if (EVP_Digest(data, len, digest, &dlen, EVP_sha256(), NULL) !=
-		    1)
+		if (EVP_Digest(
+			data, len, digest, &dlen, s->dkim->sha256, NULL) != 1)
 			goto out;
 		data = digest;
 		len = dlen;
 	}
-	if (EVP_DigestSignInit(ctx, NULL, ed ? NULL : EVP_sha256(), NULL, pk) !=
-		1 ||
+	if (EVP_DigestSignInit(
+		ctx, NULL, ed ? NULL : s->dkim->sha256, NULL, pk) != 1 ||
 	    EVP_DigestSign(ctx, NULL, &siglen, data, len) != 1)
 		goto out;
 	if ((sig = OPENSSL_malloc(siglen)) == NULL) {

@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include <openssl/crypto.h>
+#include <openssl/rsa.h>
 
 #include "dkim/dkim_impl.h"
 
@@ -88,6 +89,7 @@ dkim_now(const struct inkan_dkim *dkim)
 /* One public key from a key record, decoded. */
 struct dkim_pubkey {
 	EVP_PKEY *pkey;
+	EVP_PKEY_CTX *vctx; /* RSA: made at first use, then reused */
 	enum inkan_dkim_keytype type;
 	unsigned bits;
 	unsigned hashes; /* DKIM_HASH_* allowed; 0: any */
@@ -115,8 +117,10 @@ entry_free(struct dkim_cache_entry *e)
 
 	if (e == NULL)
 		return;
-	for (i = 0; i < e->nkeys; i++)
+	for (i = 0; i < e->nkeys; i++) {
+		EVP_PKEY_CTX_free(e->keys[i].vctx);
 		EVP_PKEY_free(e->keys[i].pkey);
+	}
 	free(e->keys);
 	free(e->name);
 	free(e);
@@ -145,9 +149,13 @@ inkan_dkim_new(struct inkan_resolver *resolver,
 			return INKAN_ERR_NOMEM;
 		}
 	}
+	d->fetched_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	d->fetched_sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+	d->sha256 =
+	    d->fetched_sha256 != NULL ? d->fetched_sha256 : EVP_sha256();
+	d->sha1 = d->fetched_sha1 != NULL ? d->fetched_sha1 : EVP_sha1();
 	if ((d->md = EVP_MD_CTX_new()) == NULL) {
-		free(d->cache);
-		free(d);
+		inkan_dkim_free(&d);
 		return INKAN_ERR_NOMEM;
 	}
 	*dkim_r = d;
@@ -166,6 +174,8 @@ inkan_dkim_free(struct inkan_dkim **dkim)
 		entry_free(d->cache[i]);
 	free(d->cache);
 	EVP_MD_CTX_free(d->md);
+	EVP_MD_free(d->fetched_sha256);
+	EVP_MD_free(d->fetched_sha1);
 	free(d);
 	*dkim = NULL;
 }
@@ -682,16 +692,16 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 	if (ta != NULL) {
 		if (inkan_view_eq_cstr_nocase(ta->value, "rsa-sha256")) {
 			o->algorithm = INKAN_DKIM_RSA_SHA256;
-			s->md = EVP_sha256();
+			s->md = v->dkim->sha256;
 			s->hashbit = DKIM_HASH_SHA256;
 		} else if (inkan_view_eq_cstr_nocase(ta->value, "rsa-sha1")) {
 			o->algorithm = INKAN_DKIM_RSA_SHA1;
-			s->md = EVP_sha1();
+			s->md = v->dkim->sha1;
 			s->hashbit = DKIM_HASH_SHA1;
 		} else if (inkan_view_eq_cstr_nocase(
 			       ta->value, "ed25519-sha256")) {
 			o->algorithm = INKAN_DKIM_ED25519_SHA256;
-			s->md = EVP_sha256();
+			s->md = v->dkim->sha256;
 			s->hashbit = DKIM_HASH_SHA256;
 		}
 	}
@@ -1014,7 +1024,7 @@ inkan_dkim_verify_feed(
 /* Verifies s's signature over v->tmp (the canonical header data). */
 static bool
 crypto_verify(
-    struct inkan_dkim_verify *v, struct vsig *s, const struct dkim_pubkey *k)
+    struct inkan_dkim_verify *v, struct vsig *s, struct dkim_pubkey *k)
 {
 	EVP_MD_CTX *ctx = v->dkim->md;
 	uint8_t digest[EVP_MAX_MD_SIZE];
@@ -1026,20 +1036,35 @@ crypto_verify(
 		/* RFC 8463 3: Ed25519 signs the SHA-256 hash of the
 		   canonicalised header data (PureEdDSA over the digest). */
 		if (EVP_Digest(v->tmp.data, v->tmp.len, digest, &dlen,
-			EVP_sha256(), NULL) != 1)
+			v->dkim->sha256, NULL) != 1)
 			return false;
 		ok =
 		    EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, k->pkey) == 1 &&
 		    EVP_DigestVerify(ctx, s->sig, s->siglen, digest, dlen) == 1;
-	} else {
-		/* RSASSA-PKCS1-v1_5 (RFC 6376 3.3.1). */
-		ok = EVP_DigestVerifyInit(ctx, NULL, s->md, NULL, k->pkey) ==
-			1 &&
-		    EVP_DigestVerify(
-			ctx, s->sig, s->siglen, v->tmp.data, v->tmp.len) == 1;
+		EVP_MD_CTX_reset(ctx);
+		return ok;
 	}
-	EVP_MD_CTX_reset(ctx);
-	return ok;
+	/*
+	 * RSASSA-PKCS1-v1_5 (RFC 6376 3.3.1) on the digest, through a
+	 * context kept with the cached key: setting one up per message
+	 * costs as much as the verification itself.
+	 */
+	if (EVP_DigestInit_ex(ctx, s->md, NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, v->tmp.data, v->tmp.len) != 1 ||
+	    EVP_DigestFinal_ex(ctx, digest, &dlen) != 1)
+		return false;
+	if (k->vctx == NULL) {
+		k->vctx = EVP_PKEY_CTX_new(k->pkey, NULL);
+		if (k->vctx == NULL || EVP_PKEY_verify_init(k->vctx) != 1 ||
+		    EVP_PKEY_CTX_set_rsa_padding(k->vctx, RSA_PKCS1_PADDING) !=
+			1) {
+			EVP_PKEY_CTX_free(k->vctx);
+			k->vctx = NULL;
+			return false;
+		}
+	}
+	return EVP_PKEY_CTX_set_signature_md(k->vctx, s->md) == 1 &&
+	    EVP_PKEY_verify(k->vctx, s->sig, s->siglen, digest, dlen) == 1;
 }
 
 /* The canonical header data of s into v->tmp (RFC 6376 3.7). */
@@ -1111,7 +1136,7 @@ check_sig(struct inkan_dkim_verify *v, struct vsig *s, size_t *lookups)
 		goto out;
 	}
 	for (i = 0; i < e->nkeys && !verified; i++) {
-		const struct dkim_pubkey *k = &e->keys[i];
+		struct dkim_pubkey *k = &e->keys[i];
 		bool ed = o->algorithm == INKAN_DKIM_ED25519_SHA256;
 
 		if ((k->type == INKAN_DKIM_KEY_ED25519) != ed) {
