@@ -8,8 +8,17 @@
  * *(ALNUM / "_"), a value that starts or ends with white space or holds a
  * ';', or two tags of the same name; or when a list element lies outside
  * its value or keeps white space at an end.
+ *
+ * The same bytes are then the value of a DKIM-Signature field in front of
+ * a small message, verified against a zone holding an Ed25519 and an RSA
+ * key (RFC 8463 A.2) at selectors "ed" and "rsa" of example.com, so the
+ * signature checks of RFC 6376 6.1.1 and the key and crypto paths run on
+ * every tag-list; each result must have a reason.
  */
+#include <stdlib.h>
 #include <string.h>
+
+#include <inkan/dns.h>
 
 #include "dkim/dkim_impl.h"
 
@@ -28,6 +37,58 @@ is_wsp(uint8_t c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+static struct inkan_dkim *
+context(void)
+{
+	static struct inkan_resolver *r;
+	static struct inkan_dkim *d;
+	static const char zone[] =
+	    "$ORIGIN example.com.\n"
+	    "ed._domainkey 300 IN TXT \"v=DKIM1; k=ed25519; "
+	    "p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\"\n"
+	    "rsa._domainkey 300 IN TXT \"v=DKIM1; k=rsa; "
+	    "p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDkHlOQoBTzWR\" "
+	    "\"iGs5V6NpP3idY6Wk08a5qhdR6wy5bdOKb2jLQiY/J16JYi0Qvx/byYzCNb3W91y3"
+	    "FutACDfzwQ/BC/e/8uBsCR+yz1Lxj+PL6lHvqMKrM3rG4hstT5QjvHO9PzoxZyVYL"
+	    "zBfO2EeC3Ip3G+2kryOTIKT+l/K4w3QIDAQAB\"\n";
+
+	if (d != NULL)
+		return d;
+	if (inkan_resolver_new_zone(NULL, &r) != INKAN_OK ||
+	    inkan_resolver_zone_load_string(r, zone, sizeof(zone) - 1, NULL) !=
+		INKAN_OK ||
+	    inkan_dkim_new(r, NULL, NULL, &d) != INKAN_OK)
+		abort();
+	return d;
+}
+
+/* Verifies "DKIM-Signature:<p>" in front of a small message. */
+static void
+verify_as_signature(const uint8_t *p, size_t n)
+{
+	static const char head[] = "DKIM-Signature:";
+	static const char rest[] = "\r\nFrom: a@example.com\r\nTo: b\r\n\r\n"
+				   "Hello.\r\n";
+	struct inkan_dkim_verify *v = NULL;
+	const struct inkan_dkim_sig *sigs;
+	size_t count, i;
+
+	if (inkan_dkim_verify_new(context(), 0, &v) != INKAN_OK)
+		abort();
+	if (inkan_dkim_verify_feed(v, head, sizeof(head) - 1) == INKAN_OK &&
+	    inkan_dkim_verify_feed(v, p, n) == INKAN_OK &&
+	    inkan_dkim_verify_feed(v, rest, sizeof(rest) - 1) == INKAN_OK &&
+	    inkan_dkim_verify_finish(v) == INKAN_OK) {
+		inkan_dkim_verify_results(v, &sigs, &count);
+		for (i = 0; i < count; i++)
+			if (sigs[i].reason == NULL ||
+			    sigs[i].result == INKAN_DKIM_NONE ||
+			    sigs[i].result == INKAN_DKIM_PASS)
+				__builtin_trap();
+	}
+	inkan_dkim_verify_free(&v);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -42,6 +103,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cap = 1 + data[0] % 64;
 	p = data + 1;
 	n = size - 1;
+	verify_as_signature(p, n);
 	if (dkim_taglist_parse(
 		inkan_view_make(p, n), tags, cap, &count, &why) != INKAN_OK) {
 		if (why == NULL || why[0] == '\0')
