@@ -41,18 +41,48 @@ skip_fws(const uint8_t *p, size_t n, size_t *pos)
 	return true;
 }
 
-static bool
-is_valchar(uint8_t c)
-{
-	/* RFC 6376 3.2 VALCHAR; 8-bit for RFC 8616 (UTF-8 in i= and d=). */
-	return (c >= 0x21 && c <= 0x7e && c != ';') || c >= 0x80;
-}
+/* Byte classes inside a tag value. */
+enum { V_BAD = 0, V_CHAR, V_FWS, V_END };
+
+/*
+ * The class of every byte in a tag value: RFC 6376 3.2 VALCHAR
+ * (%x21-3A / %x3C-7E) and 8-bit bytes (RFC 8616: UTF-8 in i= and d=) are
+ * C, FWS bytes F, the ';' that ends a value E, anything else B.
+ */
+#define B V_BAD
+#define C V_CHAR
+#define F V_FWS
+#define E V_END
+/* clang-format off */
+static const uint8_t value_class[256] = {
+	B, B, B, B, B, B, B, B, B, F, F, B, B, F, B, B,
+	B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+	F, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, E, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, B,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+};
+/* clang-format on */
+#undef B
+#undef C
+#undef F
+#undef E
 
 enum inkan_status
 dkim_taglist_parse(struct inkan_view in, struct dkim_tag *tags, size_t cap,
     size_t *n_r, const char **why_r)
 {
-	const uint8_t *p = in.ptr;
+	const uint8_t *p = in.ptr, *vc = value_class;
 	size_t n = in.len, pos = 0, count = 0, i;
 
 	*n_r = 0;
@@ -88,19 +118,24 @@ dkim_taglist_parse(struct inkan_view in, struct dkim_tag *tags, size_t cap,
 		if (!skip_fws(p, n, &pos))
 			goto bad_break;
 		start = vend = pos;
-		while (pos < n && p[pos] != ';') {
-			if (p[pos] == ' ' || p[pos] == '\t' || p[pos] == '\r' ||
-			    p[pos] == '\n') {
-				if (!skip_fws(p, n, &pos))
-					goto bad_break;
+		while (pos < n) {
+			uint8_t cl = vc[p[pos]];
+
+			if (cl == V_CHAR) {
+				/* The common case: a run of value bytes. */
+				while (++pos < n && vc[p[pos]] == V_CHAR)
+					;
+				vend = pos;
 				continue;
 			}
-			if (!is_valchar(p[pos])) {
+			if (cl == V_END)
+				break;
+			if (cl == V_BAD) {
 				*why_r = "a control character in a tag value";
 				return INKAN_ERR_SYNTAX;
 			}
-			pos++;
-			vend = pos;
+			if (!skip_fws(p, n, &pos))
+				goto bad_break;
 		}
 		t.value = inkan_view_make(p + start, vend - start);
 		for (i = 0; i < count; i++)
