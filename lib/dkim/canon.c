@@ -32,7 +32,7 @@ static const uint8_t special[256] = {
 };
 
 static inline bool
-inkan_is_little_endian(void)
+little_endian(void)
 {
 	return __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
 }
@@ -263,7 +263,7 @@ relaxed_clean_prefix(const uint8_t *p, size_t n, bool allow_lf)
 	i = clean_scan16(p, n, allow_lf);
 #endif
 
-	while (i + 9 <= n && inkan_is_little_endian()) {
+	while (i + 9 <= n && little_endian()) {
 		uint64_t w, sp, ws, tab, lf, trouble;
 
 		memcpy(&w, p + i, 8);
