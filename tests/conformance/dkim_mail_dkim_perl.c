@@ -224,7 +224,11 @@ load_fake_dns(const char *dir, struct inkan_resolver *r)
 	size_t lineno = 0;
 	bool ok = true;
 
-	snprintf(path, sizeof(path), "%s/FAKE_DNS.dat", dir);
+	if (snprintf(path, sizeof(path), "%s/FAKE_DNS.dat", dir) >=
+	    (int)sizeof(path)) {
+		printf("suite path too long: %s\n", dir);
+		return false;
+	}
 	if ((f = fopen(path, "r")) == NULL) {
 		printf("cannot open %s\n", path);
 		return false;
