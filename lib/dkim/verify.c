@@ -90,6 +90,7 @@ dkim_now(const struct inkan_dkim *dkim)
 struct dkim_pubkey {
 	EVP_PKEY *pkey;
 	EVP_PKEY_CTX *vctx; /* RSA: made at first use, then reused */
+	const EVP_MD *vctx_md; /* the signature hash vctx is set up for */
 	enum inkan_dkim_keytype type;
 	unsigned bits;
 	unsigned hashes; /* DKIM_HASH_* allowed; 0: any */
@@ -1062,9 +1063,18 @@ crypto_verify(
 			k->vctx = NULL;
 			return false;
 		}
+		k->vctx_md = NULL;
 	}
-	return EVP_PKEY_CTX_set_signature_md(k->vctx, s->md) == 1 &&
-	    EVP_PKEY_verify(k->vctx, s->sig, s->siglen, digest, dlen) == 1;
+	/* Setting the hash fetches it by name in the provider: only when
+	   it changes (rsa-sha1 and rsa-sha256 under one key). */
+	if (k->vctx_md != s->md) {
+		if (EVP_PKEY_CTX_set_signature_md(k->vctx, s->md) != 1) {
+			k->vctx_md = NULL;
+			return false;
+		}
+		k->vctx_md = s->md;
+	}
+	return EVP_PKEY_verify(k->vctx, s->sig, s->siglen, digest, dlen) == 1;
 }
 
 /* The canonical header data of s into v->tmp (RFC 6376 3.7). */
