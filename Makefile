@@ -41,8 +41,9 @@ test: build
 run: build
 	@scripts/demo $(BUILD)/inkan
 
-# The peers (libspf2, pyspf) are installed for the benchmarks only; the
-# configure step runs again so that CMake finds a libspf2 installed just now.
+# The peers (libspf2, pyspf, libopendkim, dkimpy) are installed for the
+# benchmarks only; the configure step runs again so that CMake finds a
+# library installed just now.
 bench:
 	@scripts/install-deps --bench
 	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)

@@ -5,6 +5,7 @@
 #define INKAN_INKAN_H
 
 #include <inkan/common.h>
+#include <inkan/dkim.h>
 #include <inkan/dns.h>
 #include <inkan/limits.h>
 #include <inkan/msg.h>

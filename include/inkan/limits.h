@@ -77,6 +77,23 @@ extern "C" {
 #define INKAN_SPF_CACHE_MAX 4096
 /* Seconds a "no SPF record" answer is cached when DNS gives no TTL. */
 #define INKAN_SPF_NEGATIVE_TTL 60
+/* DKIM (lib/dkim). */
+/* DKIM-Signature fields checked per message; the rest get permerror
+   "too many signatures". Each costs a key lookup and a verification, so
+   an attacker must not be able to make a message cost a hundred. */
+#define INKAN_DKIM_SIGNATURES_MAX 10
+/* Key lookups (DNS queries) per message, cache hits not counted. */
+#define INKAN_DKIM_KEY_LOOKUPS_MAX 10
+/* Tags in one tag-list (RFC 6376 3.2): a signature uses at most 14. */
+#define INKAN_DKIM_TAGS_MAX 64
+/* Names in one h= list: oversigning doubles a long list. */
+#define INKAN_DKIM_SIGNED_HEADERS_MAX 512
+/* Key records considered from one TXT answer (RFC 6376 6.1.2). */
+#define INKAN_DKIM_KEY_RECORDS_MAX 4
+/* Decoded public keys cached per context, and their longest life in
+   seconds whatever the DNS TTL says. */
+#define INKAN_DKIM_KEY_CACHE_MAX 1024
+#define INKAN_DKIM_KEY_CACHE_TTL_MAX 86400
 
 struct inkan_limits {
 	/* lib/msg header parser */
@@ -106,6 +123,14 @@ struct inkan_limits {
 	size_t spf_depth_max;
 	size_t spf_cache_max;
 	unsigned spf_negative_ttl;
+	/* lib/dkim */
+	size_t dkim_signatures_max;
+	size_t dkim_key_lookups_max;
+	size_t dkim_tags_max;
+	size_t dkim_signed_headers_max;
+	size_t dkim_key_records_max;
+	size_t dkim_key_cache_max;
+	unsigned dkim_key_cache_ttl_max;
 };
 
 /* Fills *lim with the defaults above. */

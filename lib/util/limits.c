@@ -27,6 +27,13 @@ static const struct inkan_limits defaults = {
 	.spf_depth_max = INKAN_SPF_DEPTH_MAX,
 	.spf_cache_max = INKAN_SPF_CACHE_MAX,
 	.spf_negative_ttl = INKAN_SPF_NEGATIVE_TTL,
+	.dkim_signatures_max = INKAN_DKIM_SIGNATURES_MAX,
+	.dkim_key_lookups_max = INKAN_DKIM_KEY_LOOKUPS_MAX,
+	.dkim_tags_max = INKAN_DKIM_TAGS_MAX,
+	.dkim_signed_headers_max = INKAN_DKIM_SIGNED_HEADERS_MAX,
+	.dkim_key_records_max = INKAN_DKIM_KEY_RECORDS_MAX,
+	.dkim_key_cache_max = INKAN_DKIM_KEY_CACHE_MAX,
+	.dkim_key_cache_ttl_max = INKAN_DKIM_KEY_CACHE_TTL_MAX,
 };
 
 void

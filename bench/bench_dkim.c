@@ -1,0 +1,1381 @@
+/*
+ * bench_dkim: DKIM messages per second on one core with the keys in
+ * memory, for a 4 KiB and a 64 KiB message (rsa-sha256, 2048-bit key,
+ * relaxed/relaxed), verify and sign: inkan against libopendkim and dkimpy
+ * in the same run, and against the crypto floor measured with libcrypto
+ * in the same run.
+ *
+ * The floor is what no DKIM implementation can avoid: for verification
+ * SHA-256 over the canonical body, SHA-256 over the canonical signed
+ * header fields, one RSA-2048 verification; for signing the same two
+ * hashes and one RSA-2048 signature. It works on the exact bytes DKIM
+ * hashes (checked at start: its body hash is the bh= of the reference
+ * signature, its header hash verifies the reference b=, and its signature
+ * is that b=), with the key decoded once and the libcrypto contexts made
+ * once.
+ *
+ * Every verification must say pass; every signature made in the timed
+ * loops is checked for success, and the last one of each loop must verify
+ * with inkan. A wrong result is printed, no ratio is printed for it and
+ * the exit status is 1. Each rate is the best of REPS loops of at least
+ * SECONDS (argument 1, default 1) each, the loop length calibrated first;
+ * the in-process columns take turns loop by loop. Nothing is asserted on
+ * time: whether the targets are met is printed, not enforced.
+ *
+ * Usage: bench_dkim [SECONDS]. The dkimpy column runs bench/dkim_dkimpy.py
+ * with $INKAN_PYTHON, else /usr/bin/python3, else python3 from PATH.
+ */
+#include "bench_common.h"
+
+#include <math.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <strings.h>
+
+#ifdef INKAN_HAVE_OPENDKIM
+#include <opendkim/dkim.h>
+#endif
+
+#include <inkan/dkim.h>
+#include <inkan/dns.h>
+
+#ifndef INKAN_BENCH_DKIM_PY
+#define INKAN_BENCH_DKIM_PY "bench/dkim_dkimpy.py"
+#endif
+
+#define REPS 3
+#define CHUNK 16384 /* inkan and libopendkim are fed this much at a time */
+#define DOMAIN "example.com"
+#define SELECTOR "bench"
+#define KEY_NAME SELECTOR "._domainkey." DOMAIN
+#define KEY_BITS 2048
+#define SIG_BYTES (KEY_BITS / 8)
+#define TTL 86400 /* longer than any run: the key cache stays warm */
+#define TARGET_FLOOR 0.90 /* inkan >= 90% of the floor, both operations */
+#define MSG_MAX (64 * 1024)
+
+/* The header fields every signer signs, each once (no oversigning):
+ * the same h= for all three, so that all hash the same bytes. */
+#define SIGNED_HEADERS                                                  \
+	"from:to:cc:subject:date:message-id:mime-version:content-type:" \
+	"content-transfer-encoding:list-unsubscribe"
+static const char *const signed_names[] = { "from", "to", "cc", "subject",
+	"date", "message-id", "mime-version", "content-type",
+	"content-transfer-encoding", "list-unsubscribe" };
+#define NSIGNED (sizeof(signed_names) / sizeof(signed_names[0]))
+
+/* About 800 bytes, as a message arriving at a receiver has them. */
+static const char header_text[] =
+    "Received: from mail-out.example.com (mail-out.example.com "
+    "[192.0.2.25])\r\n"
+    "\tby mx.example.org (inkan) with ESMTPS id 4Qx7Zk1mN2z9abc\r\n"
+    "\tfor <bob@example.org>; Mon, 23 Nov 2026 04:10:59 +0000\r\n"
+    "From: Alice Example <alice@example.com>\r\n"
+    "To: Bob Recipient <bob@example.org>, Carol Other "
+    "<carol@example.net>\r\n"
+    "Cc: Dave Third <dave@example.org>\r\n"
+    "Subject: Quarterly report: the figures for the third quarter and "
+    "the\r\n plan for the next year\r\n"
+    "Date: Mon, 23 Nov 2026 04:10:58 +0000\r\n"
+    "Message-ID: <20261123041058.4Qx7Zk1mN2z9abc@mail-out.example.com>\r\n"
+    "MIME-Version: 1.0\r\n"
+    "Content-Type: text/plain; charset=\"utf-8\"; format=flowed\r\n"
+    "Content-Transfer-Encoding: 7bit\r\n"
+    "List-Unsubscribe: <mailto:unsubscribe@lists.example.com?subject="
+    "unsubscribe>,\r\n"
+    " <https://lists.example.com/unsubscribe/bob%40example.org/"
+    "4Qx7Zk1mN2z9abc>\r\n"
+    "\r\n";
+
+enum op { OP_VERIFY, OP_SIGN };
+
+#define NSIZES 2
+static const size_t sizes[NSIZES] = { 4 * 1024, 64 * 1024 };
+
+static const struct bench_case {
+	const char *label;
+	enum op op;
+	size_t size; /* index into sizes and messages */
+} cases[] = {
+	{ "verify 4 KiB", OP_VERIFY, 0 },
+	{ "verify 64 KiB", OP_VERIFY, 1 },
+	{ "sign 4 KiB", OP_SIGN, 0 },
+	{ "sign 64 KiB", OP_SIGN, 1 },
+};
+#define NCASES (sizeof(cases) / sizeof(cases[0]))
+
+/* A header field: the bytes of "Name: value" with its folding, without
+ * the CRLF that ends it (what libopendkim's dkim_header() takes). */
+struct field {
+	size_t off, len;
+};
+#define FIELDS_MAX 32
+
+/* One message, unsigned and signed (inkan's reference signature first). */
+struct message {
+	struct inkan_buf plain; /* header_text + body: sizes[i] bytes */
+	struct inkan_buf sig; /* the reference DKIM-Signature field + CRLF */
+	struct inkan_buf signed_msg; /* sig + plain */
+	size_t body_off; /* where the body starts in plain */
+	struct field plain_fields[FIELDS_MAX], signed_fields[FIELDS_MAX];
+	size_t nplain_fields, nsigned_fields;
+	/* The floor's input: the canonical signed header fields, the
+	 * DKIM-Signature last and without its b= value or CRLF (RFC 6376
+	 * 3.7), and what the reference signature says. */
+	struct inkan_buf canon_headers;
+	uint8_t bh[32];
+	uint8_t b[SIG_BYTES];
+};
+
+static struct message messages[NSIZES];
+
+/* Evaluates case i once; returns 0 when the result was the expected one,
+ * else -1 with what it was in got. */
+typedef int (*eval_fn)(void *ctx, size_t i, char *got, size_t gotlen);
+
+/* One column of the table. */
+struct column {
+	const char *name;
+	bool ran; /* false: skipped, why says why */
+	char why[512];
+	char version[64];
+	eval_fn eval;
+	void *ctx;
+	unsigned long n[NCASES]; /* calibrated loop length */
+	bool right[NCASES];
+	char got[NCASES][256]; /* the first wrong result */
+	double rate[NCASES]; /* messages/s; 0 when not measured */
+};
+
+/* The key, shared by every column. */
+static struct {
+	EVP_PKEY *pkey;
+	struct inkan_buf pem; /* PKCS#1 "RSA PRIVATE KEY", NUL-terminated */
+	struct inkan_buf record; /* "v=DKIM1; k=rsa; p=..." */
+} key;
+
+static _Noreturn void
+die(const char *what)
+{
+	fprintf(stderr, "bench_dkim: %s\n", what);
+	exit(1);
+}
+
+/* ---- measuring -------------------------------------------------------- */
+
+/* Runs case i n times; returns the seconds taken, or -1 after noting a
+ * wrong result in col. */
+static double
+run(struct column *col, size_t i, unsigned long n)
+{
+	double t0 = bench_now();
+	unsigned long k;
+
+	for (k = 0; k < n; k++)
+		if (col->eval(col->ctx, i, col->got[i], sizeof(col->got[i])) !=
+		    0) {
+			col->right[i] = false;
+			return -1;
+		}
+	return bench_now() - t0;
+}
+
+/* Finds the length of a loop of case i that takes about seconds. */
+static void
+calibrate(struct column *col, size_t i, double seconds)
+{
+	unsigned long n = 1;
+	double t;
+
+	col->right[i] = true;
+	for (;;) {
+		if ((t = run(col, i, n)) < 0)
+			return;
+		if (t >= seconds / 10 || n > 1000000000UL)
+			break;
+		n *= 10;
+	}
+	col->n[i] =
+	    (unsigned long)((double)n * seconds / (t > 0 ? t : 1e-9)) + 1;
+}
+
+/* Each rate is the best of REPS calibrated loops; the columns' loops take
+ * turns, so that a change in the machine's load falls on all of them. */
+static void
+measure(struct column **cols, size_t ncols, double seconds)
+{
+	size_t c, i;
+	double t;
+	int rep;
+
+	for (c = 0; c < ncols; c++)
+		for (i = 0; i < NCASES; i++)
+			calibrate(cols[c], i, seconds);
+	for (rep = 0; rep < REPS; rep++)
+		for (i = 0; i < NCASES; i++)
+			for (c = 0; c < ncols; c++) {
+				if (!cols[c]->right[i] ||
+				    (t = run(cols[c], i, cols[c]->n[i])) < 0)
+					continue;
+				if ((double)cols[c]->n[i] / t >
+				    cols[c]->rate[i])
+					cols[c]->rate[i] =
+					    (double)cols[c]->n[i] / t;
+			}
+}
+
+/* ---- the key and the messages ----------------------------------------- */
+
+/* Makes the RSA key and its PEM and DNS record. */
+static void
+key_make(void)
+{
+	unsigned char *der = NULL;
+	BIO *bio = NULL;
+	char *pem = NULL;
+	long pemlen = 0;
+	int derlen;
+
+	if ((key.pkey = EVP_RSA_gen(KEY_BITS)) == NULL)
+		die("RSA key generation failed");
+	/* PKCS#1: the one PEM form all three read (dkimpy reads no other). */
+	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
+	    PEM_write_bio_PrivateKey_traditional(
+		bio, key.pkey, NULL, NULL, 0, NULL, NULL) != 1 ||
+	    (pemlen = BIO_get_mem_data(bio, &pem)) <= 0)
+		die("cannot write the private key");
+	inkan_buf_init(&key.pem, 16384);
+	inkan_buf_append(&key.pem, pem, (size_t)pemlen);
+	BIO_free(bio);
+	if ((derlen = i2d_PUBKEY(key.pkey, &der)) <= 0)
+		die("cannot write the public key");
+	inkan_buf_init(&key.record, 4096);
+	inkan_buf_append_cstr(&key.record, "v=DKIM1; k=rsa; p=");
+	inkan_base64_encode(der, (size_t)derlen, &key.record);
+	OPENSSL_free(der);
+	if (key.pem.err != INKAN_OK || key.record.err != INKAN_OK)
+		die("out of memory");
+	inkan_buf_cstr(&key.pem);
+}
+
+/* Appends body text lines (single spaces, no trailing space, lines of at
+ * most 78 bytes + CRLF) to out until it holds exactly size bytes. The
+ * relaxed body canonicalisation leaves such a body as it is. */
+static void
+body_make(struct inkan_buf *out, size_t size)
+{
+	static const char *const words[] = { "the", "quarter", "figures",
+		"show", "steady", "growth", "in", "every", "region", "while",
+		"costs", "fell", "slightly", "compared", "with", "last", "year",
+		"and", "our", "team", "expects", "further", "improvement",
+		"once", "new", "systems", "are", "deployed", "across", "all",
+		"sites", "by", "spring" };
+	const size_t nwords = sizeof(words) / sizeof(words[0]);
+	char line[80];
+	size_t w = 0, len, left, wl;
+
+	while (out->len + 3 <= size) {
+		left = size - out->len;
+		len = 0;
+		for (;;) {
+			wl = strlen(words[w % nwords]);
+			if (len + (len > 0) + wl > 78)
+				break;
+			if (len > 0)
+				line[len++] = ' ';
+			memcpy(line + len, words[w % nwords], wl);
+			len += wl;
+			w = w * 7 + 3; /* a deterministic, unrepetitive walk */
+			w %= 1000003;
+		}
+		/*
+		 * The last lines: a line cut to fit exactly, or cut so that
+		 * one of a single character (3 bytes) can follow; never an
+		 * empty line, which the canonicalisation would remove.
+		 */
+		if (left <= len + 2)
+			len = left - 2;
+		else if (left < len + 2 + 3)
+			len = left - 2 - 3;
+		if (line[len - 1] == ' ')
+			line[len - 1] = '.';
+		inkan_buf_append(out, line, len);
+		inkan_buf_append(out, "\r\n", 2);
+	}
+}
+
+/* Finds the header fields of msg[0..len) (up to the empty line). */
+static size_t
+fields_find(const uint8_t *msg, size_t len, struct field *f, size_t max)
+{
+	size_t n = 0, p = 0, start;
+
+	while (p + 1 < len && !(msg[p] == '\r' && msg[p + 1] == '\n')) {
+		start = p;
+		for (;;) {
+			while (p + 1 < len &&
+			    !(msg[p] == '\r' && msg[p + 1] == '\n'))
+				p++;
+			if (p + 2 < len &&
+			    (msg[p + 2] == ' ' || msg[p + 2] == '\t')) {
+				p += 2; /* folded: the field goes on */
+				continue;
+			}
+			break;
+		}
+		if (n == max)
+			die("too many header fields");
+		f[n].off = start;
+		f[n].len = p - start;
+		n++;
+		p += 2;
+	}
+	return n;
+}
+
+static bool
+is_wsp(uint8_t c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static uint8_t
+lower(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? (uint8_t)(c - 'A' + 'a') : c;
+}
+
+/*
+ * Appends field f[0..len) in relaxed canonical form (RFC 6376 3.4.2):
+ * name lowercased, unfolded, runs of WSP as one space, none around the
+ * colon or at the end; CRLF after it unless last.
+ */
+static void
+canon_relaxed(struct inkan_buf *out, const uint8_t *f, size_t len, bool last)
+{
+	size_t p = 0, colon, end = len;
+	bool space = false;
+
+	for (colon = 0; colon < len && f[colon] != ':'; colon++)
+		continue;
+	for (p = 0; p < colon; p++)
+		if (!is_wsp(f[p]))
+			inkan_buf_append_byte(out, lower(f[p]));
+	inkan_buf_append_byte(out, ':');
+	for (p = colon + 1; p < len && is_wsp(f[p]); p++)
+		continue;
+	while (end > p && is_wsp(f[end - 1]))
+		end--;
+	for (; p < end; p++) {
+		if (is_wsp(f[p])) {
+			space = true;
+			continue;
+		}
+		if (space)
+			inkan_buf_append_byte(out, ' ');
+		space = false;
+		inkan_buf_append_byte(out, f[p]);
+	}
+	if (!last)
+		inkan_buf_append(out, "\r\n", 2);
+}
+
+/* The value of tag name= in a DKIM-Signature field (a tag-list, RFC 6376
+ * 3.2), as a view into sig; ptr NULL when absent. */
+static struct inkan_view
+tag_value(const uint8_t *sig, size_t len, const char *name)
+{
+	struct inkan_view v = { NULL, 0 };
+	size_t p, start, nl = strlen(name), a, b;
+
+	for (p = 0; p < len && sig[p] != ':'; p++)
+		continue;
+	p++;
+	while (p < len) {
+		start = p;
+		while (p < len && sig[p] != ';')
+			p++;
+		/* start..p is "name=value" with whitespace around. */
+		for (a = start; a < p && is_wsp(sig[a]); a++)
+			continue;
+		for (b = a; b < p && sig[b] != '=' && !is_wsp(sig[b]); b++)
+			continue;
+		if (b - a == nl && memcmp(sig + a, name, nl) == 0) {
+			while (b < p && sig[b] != '=')
+				b++;
+			v.ptr = sig + b + 1;
+			v.len = p - b - 1;
+			return v;
+		}
+		p++;
+	}
+	return v;
+}
+
+/* Converts bare LFs in p[0..len) to CRLF, appending to out. */
+static void
+append_crlf(struct inkan_buf *out, const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\n' && (i == 0 || p[i - 1] != '\r'))
+			inkan_buf_append_byte(out, '\r');
+		inkan_buf_append_byte(out, p[i]);
+	}
+}
+
+/*
+ * Builds the floor's input for message m from its reference signature:
+ * the canonical header fields named in h= (each message has each once),
+ * then the DKIM-Signature with an empty b=; and bh= and b= decoded.
+ */
+static void
+floor_input(struct message *m)
+{
+	const uint8_t *msg = m->signed_msg.data, *f;
+	struct inkan_view h, bh, b;
+	struct inkan_buf tmp, sig;
+	size_t i, k, e, len, n;
+
+	inkan_buf_init(&tmp, 4096);
+	inkan_buf_init(&sig, 4096);
+	inkan_buf_init(&m->canon_headers, 8192);
+	f = msg + m->signed_fields[0].off;
+	len = m->signed_fields[0].len;
+	h = tag_value(f, len, "h");
+	bh = tag_value(f, len, "bh");
+	b = tag_value(f, len, "b");
+	if (h.ptr == NULL || bh.ptr == NULL || b.ptr == NULL)
+		die("the reference signature lacks h=, bh= or b=");
+	/* RFC 6376 5.4.2: in h= order; each name is in the message once. */
+	for (i = 0; i < h.len; i = e + 1) {
+		size_t a, e2;
+
+		for (e = i; e < h.len && h.ptr[e] != ':'; e++)
+			continue;
+		for (a = i; a < e && is_wsp(h.ptr[a]); a++)
+			continue;
+		for (e2 = e; e2 > a && is_wsp(h.ptr[e2 - 1]); e2--)
+			continue;
+		n = e2 - a;
+		for (k = 1; k < m->nsigned_fields; k++) {
+			f = msg + m->signed_fields[k].off;
+			if (m->signed_fields[k].len > n && f[n] == ':' &&
+			    strncasecmp((const char *)f,
+				(const char *)h.ptr + a, n) == 0)
+				break;
+		}
+		if (k == m->nsigned_fields)
+			die("a header field named in h= is missing");
+		canon_relaxed(
+		    &m->canon_headers, f, m->signed_fields[k].len, false);
+	}
+	/* The signature field with b='s value left out. */
+	f = msg + m->signed_fields[0].off;
+	len = m->signed_fields[0].len;
+	inkan_buf_append(&sig, f, (size_t)(b.ptr - f));
+	inkan_buf_append(
+	    &sig, b.ptr + b.len, len - (size_t)(b.ptr + b.len - f));
+	canon_relaxed(&m->canon_headers, sig.data, sig.len, true);
+	if (inkan_base64_decode(bh.ptr, bh.len, INKAN_BASE64_SKIP_FWS, &tmp) !=
+		INKAN_OK ||
+	    tmp.len != sizeof(m->bh))
+		die("the reference bh= is not a SHA-256 digest");
+	memcpy(m->bh, tmp.data, sizeof(m->bh));
+	inkan_buf_reset(&tmp);
+	if (inkan_base64_decode(b.ptr, b.len, INKAN_BASE64_SKIP_FWS, &tmp) !=
+		INKAN_OK ||
+	    tmp.len != sizeof(m->b))
+		die("the reference b= is not an RSA-2048 signature");
+	memcpy(m->b, tmp.data, sizeof(m->b));
+	if (m->canon_headers.err != INKAN_OK || sig.err != INKAN_OK)
+		die("out of memory");
+	inkan_buf_clear(&tmp);
+	inkan_buf_clear(&sig);
+}
+
+/* Makes message i's unsigned form and its header field list. */
+static void
+message_make(size_t i)
+{
+	struct message *m = &messages[i];
+
+	inkan_buf_init(&m->plain, MSG_MAX);
+	inkan_buf_init(&m->sig, 8192);
+	inkan_buf_init(&m->signed_msg, MSG_MAX + 8192);
+	inkan_buf_append(&m->plain, header_text, sizeof(header_text) - 1);
+	m->body_off = m->plain.len;
+	body_make(&m->plain, sizes[i]);
+	if (m->plain.err != INKAN_OK || m->plain.len != sizes[i])
+		die("cannot make the message");
+	m->nplain_fields = fields_find(
+	    m->plain.data, m->plain.len, m->plain_fields, FIELDS_MAX);
+}
+
+/* Sets message i's reference signature (a DKIM-Signature field, any line
+ * ends) and everything derived from it. */
+static void
+message_sign(size_t i, const uint8_t *sig, size_t len)
+{
+	struct message *m = &messages[i];
+
+	inkan_buf_reset(&m->sig);
+	append_crlf(&m->sig, sig, len);
+	inkan_buf_reset(&m->signed_msg);
+	inkan_buf_append(&m->signed_msg, m->sig.data, m->sig.len);
+	inkan_buf_append(&m->signed_msg, m->plain.data, m->plain.len);
+	if (m->sig.err != INKAN_OK || m->signed_msg.err != INKAN_OK)
+		die("out of memory");
+	m->nsigned_fields = fields_find(m->signed_msg.data, m->signed_msg.len,
+	    m->signed_fields, FIELDS_MAX);
+	floor_input(m);
+}
+
+/* ---- inkan ------------------------------------------------------------ */
+
+struct inkan_ctx {
+	struct inkan_resolver *resolver;
+	struct inkan_dkim *dkim;
+	struct inkan_dkim_key *key;
+	struct inkan_dkim_sign_options opts;
+	struct inkan_buf out[NSIZES]; /* the last signature made, per size */
+};
+
+/* Verifies msg[0..len) with inkan; returns 0 for one signature that
+ * passes, else -1 with what happened in got. */
+static int
+inkan_check(struct inkan_dkim *dkim, const uint8_t *msg, size_t len, char *got,
+    size_t gotlen)
+{
+	struct inkan_dkim_verify *v = NULL;
+	const struct inkan_dkim_sig *sigs;
+	enum inkan_status st = INKAN_OK;
+	size_t off, n, count = 0;
+	int rc = -1;
+
+	if ((st = inkan_dkim_verify_new(dkim, 0, &v)) != INKAN_OK)
+		goto out;
+	for (off = 0; off < len; off += n) {
+		n = len - off < CHUNK ? len - off : CHUNK;
+		if ((st = inkan_dkim_verify_feed(v, msg + off, n)) != INKAN_OK)
+			goto out;
+	}
+	if ((st = inkan_dkim_verify_finish(v)) != INKAN_OK)
+		goto out;
+	inkan_dkim_verify_results(v, &sigs, &count);
+	if (count == 1 && sigs[0].result == INKAN_DKIM_PASS)
+		rc = 0;
+	else if (count == 0)
+		snprintf(got, gotlen, "no signature found");
+	else
+		snprintf(got, gotlen, "%s (%s)",
+		    inkan_dkim_result_name(sigs[0].result),
+		    sigs[0].reason != NULL ? sigs[0].reason : "");
+out:
+	if (st != INKAN_OK)
+		snprintf(got, gotlen, "%s: %s", inkan_strerror(st),
+		    v != NULL ? inkan_dkim_verify_error(v) : "");
+	inkan_dkim_verify_free(&v);
+	return rc;
+}
+
+/* Signs msg[0..len) with inkan, replacing out's contents; 0 or -1. */
+static int
+inkan_sign_once(struct inkan_ctx *c, const uint8_t *msg, size_t len,
+    struct inkan_buf *out, char *got, size_t gotlen)
+{
+	struct inkan_dkim_sign *s = NULL;
+	enum inkan_status st;
+	size_t off, n;
+	int rc = -1;
+
+	inkan_buf_reset(out);
+	st = inkan_dkim_sign_new(c->dkim, &c->opts, &c->key, 1, 0, &s);
+	for (off = 0; st == INKAN_OK && off < len; off += n) {
+		n = len - off < CHUNK ? len - off : CHUNK;
+		st = inkan_dkim_sign_feed(s, msg + off, n);
+	}
+	if (st == INKAN_OK)
+		st = inkan_dkim_sign_finish(s, out);
+	if (st == INKAN_OK && out->len > 0)
+		rc = 0;
+	else
+		snprintf(got, gotlen, "signing failed: %s: %s",
+		    inkan_strerror(st),
+		    s != NULL ? inkan_dkim_sign_error(s) : "");
+	inkan_dkim_sign_free(&s);
+	return rc;
+}
+
+static int
+inkan_eval(void *ctx, size_t i, char *got, size_t gotlen)
+{
+	struct inkan_ctx *c = ctx;
+	struct message *m = &messages[cases[i].size];
+
+	if (cases[i].op == OP_VERIFY)
+		return inkan_check(c->dkim, m->signed_msg.data,
+		    m->signed_msg.len, got, gotlen);
+	return inkan_sign_once(c, m->plain.data, m->plain.len,
+	    &c->out[cases[i].size], got, gotlen);
+}
+
+/* Sets up the zone with the key record, the context and the signing key.
+ * Returns 0, or -1 with why filled. */
+static int
+inkan_open(struct column *col, struct inkan_ctx *c)
+{
+	struct inkan_view strings[8];
+	enum inkan_status st;
+	size_t i, n = 0, off;
+
+	col->name = "inkan";
+	snprintf(col->version, sizeof(col->version), "%s", inkan_version());
+	col->ctx = c;
+	col->eval = inkan_eval;
+	for (i = 0; i < NSIZES; i++)
+		inkan_buf_init(&c->out[i], 8192);
+	/* RFC 6376 3.6.2.2: a record longer than 255 bytes is split into
+	 * several strings of one TXT record. */
+	for (off = 0; off < key.record.len && n < 8; off += 255, n++) {
+		strings[n].ptr = key.record.data + off;
+		strings[n].len =
+		    key.record.len - off < 255 ? key.record.len - off : 255;
+	}
+	if ((st = inkan_resolver_new_zone(NULL, &c->resolver)) != INKAN_OK ||
+	    (st = inkan_resolver_zone_add_txt(
+		 c->resolver, KEY_NAME, TTL, strings, n)) != INKAN_OK ||
+	    (st = inkan_dkim_new(c->resolver, NULL, NULL, &c->dkim)) !=
+		INKAN_OK ||
+	    (st = inkan_dkim_key_load_pem(
+		 key.pem.data, key.pem.len, &c->key)) != INKAN_OK) {
+		snprintf(col->why, sizeof(col->why), "setup: %s",
+		    inkan_strerror(st));
+		return -1;
+	}
+	inkan_dkim_sign_options_init(&c->opts);
+	c->opts.domain = DOMAIN;
+	c->opts.selector = SELECTOR;
+	c->opts.headers = SIGNED_HEADERS;
+	c->opts.header_canon = INKAN_DKIM_RELAXED;
+	c->opts.body_canon = INKAN_DKIM_RELAXED;
+	col->ran = true;
+	return 0;
+}
+
+static void
+inkan_close(struct inkan_ctx *c)
+{
+	size_t i;
+
+	inkan_dkim_key_free(&c->key);
+	inkan_dkim_free(&c->dkim);
+	inkan_resolver_free(&c->resolver);
+	for (i = 0; i < NSIZES; i++)
+		inkan_buf_clear(&c->out[i]);
+}
+
+/* ---- libopendkim ------------------------------------------------------ */
+
+#ifdef INKAN_HAVE_OPENDKIM
+struct opendkim_ctx {
+	DKIM_LIB *lib;
+	struct inkan_buf out[NSIZES]; /* the last signature made, per size */
+};
+
+/* The key "lookup": the record from memory, no DNS, no file. */
+static DKIM_CBSTAT
+opendkim_key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t buflen)
+{
+	(void)dkim;
+	(void)sig;
+	if (key.record.len >= buflen)
+		return DKIM_CBSTAT_ERROR;
+	memcpy(buf, key.record.data, key.record.len);
+	buf[key.record.len] = '\0';
+	return DKIM_CBSTAT_CONTINUE;
+}
+
+/* Feeds the header fields and body of msg as a milter would. */
+static DKIM_STAT
+opendkim_feed(DKIM *d, const uint8_t *msg, const struct field *f,
+    size_t nfields, size_t body_off, size_t len)
+{
+	DKIM_STAT st = DKIM_STAT_OK;
+	size_t k, off, n;
+
+	for (k = 0; k < nfields && st == DKIM_STAT_OK; k++)
+		st = dkim_header(d, (u_char *)(msg + f[k].off), f[k].len);
+	if (st == DKIM_STAT_OK)
+		st = dkim_eoh(d);
+	for (off = body_off; off < len && st == DKIM_STAT_OK; off += n) {
+		n = len - off < CHUNK ? len - off : CHUNK;
+		st = dkim_body(d, (u_char *)(msg + off), n);
+	}
+	return st;
+}
+
+static int
+opendkim_verify(
+    struct opendkim_ctx *c, const struct message *m, char *got, size_t gotlen)
+{
+	DKIM_STAT st;
+	DKIM_SIGINFO *sig;
+	DKIM *d;
+	_Bool testkey = 0;
+	int rc = -1;
+
+	if ((d = dkim_verify(c->lib, (const u_char *)"bench", NULL, &st)) ==
+	    NULL) {
+		snprintf(got, gotlen, "dkim_verify: %s", dkim_getresultstr(st));
+		return -1;
+	}
+	st = opendkim_feed(d, m->signed_msg.data, m->signed_fields,
+	    m->nsigned_fields, m->sig.len + m->body_off, m->signed_msg.len);
+	if (st == DKIM_STAT_OK)
+		st = dkim_eom(d, &testkey);
+	sig = dkim_getsignature(d);
+	if (st == DKIM_STAT_OK && sig != NULL && DKIM_SIG_CHECK(sig))
+		rc = 0;
+	else
+		snprintf(got, gotlen, "%s (%s)", dkim_getresultstr(st),
+		    sig != NULL ? dkim_sig_geterrorstr(dkim_sig_geterror(sig))
+				: "no signature");
+	dkim_free(d);
+	return rc;
+}
+
+static int
+opendkim_sign(struct opendkim_ctx *c, const struct message *m,
+    struct inkan_buf *out, char *got, size_t gotlen)
+{
+	static const char prefix[] = DKIM_SIGNHEADER ": ";
+	DKIM_STAT st;
+	u_char *hdr = NULL;
+	size_t hdrlen = 0;
+	DKIM *d;
+	_Bool testkey = 0;
+	int rc = -1;
+
+	/* It decodes the PEM key in every signing: that is its API. */
+	d = dkim_sign(c->lib, (const u_char *)"bench", NULL,
+	    (dkim_sigkey_t)key.pem.data, (const u_char *)SELECTOR,
+	    (const u_char *)DOMAIN, DKIM_CANON_RELAXED, DKIM_CANON_RELAXED,
+	    DKIM_SIGN_RSASHA256, -1, &st);
+	if (d == NULL) {
+		snprintf(got, gotlen, "dkim_sign: %s", dkim_getresultstr(st));
+		return -1;
+	}
+	st = opendkim_feed(d, m->plain.data, m->plain_fields, m->nplain_fields,
+	    m->body_off, m->plain.len);
+	if (st == DKIM_STAT_OK)
+		st = dkim_eom(d, &testkey);
+	if (st == DKIM_STAT_OK)
+		st = dkim_getsighdr_d(d, sizeof(prefix) - 1, &hdr, &hdrlen);
+	if (st == DKIM_STAT_OK && hdr != NULL) {
+		inkan_buf_reset(out);
+		inkan_buf_append(out, prefix, sizeof(prefix) - 1);
+		inkan_buf_append(out, hdr, hdrlen);
+		inkan_buf_append(out, "\r\n", 2);
+		rc = out->err == INKAN_OK ? 0 : -1;
+	}
+	if (rc != 0)
+		snprintf(
+		    got, gotlen, "signing failed: %s", dkim_getresultstr(st));
+	dkim_free(d);
+	return rc;
+}
+
+static int
+opendkim_eval(void *ctx, size_t i, char *got, size_t gotlen)
+{
+	struct opendkim_ctx *c = ctx;
+	struct message *m = &messages[cases[i].size];
+
+	if (cases[i].op == OP_VERIFY)
+		return opendkim_verify(c, m, got, gotlen);
+	return opendkim_sign(c, m, &c->out[cases[i].size], got, gotlen);
+}
+
+static int
+opendkim_open(struct column *col, struct opendkim_ctx *c)
+{
+	static const char *signhdrs[NSIGNED + 1];
+	uint32_t v = dkim_libversion();
+	size_t i;
+
+	col->name = "libopendkim";
+	snprintf(col->version, sizeof(col->version), "%u.%u.%u", v >> 24,
+	    (v >> 16) & 0xff, (v >> 8) & 0xff);
+	col->ctx = c;
+	col->eval = opendkim_eval;
+	for (i = 0; i < NSIZES; i++)
+		inkan_buf_init(&c->out[i], 8192);
+	for (i = 0; i < NSIGNED; i++)
+		signhdrs[i] = signed_names[i];
+	signhdrs[NSIGNED] = NULL;
+	if ((c->lib = dkim_init(NULL, NULL)) == NULL) {
+		snprintf(col->why, sizeof(col->why), "dkim_init failed");
+		return -1;
+	}
+	if (dkim_set_key_lookup(c->lib, opendkim_key_lookup) != DKIM_STAT_OK ||
+	    dkim_options(c->lib, DKIM_OP_SETOPT, DKIM_OPTS_SIGNHDRS, signhdrs,
+		sizeof(char **)) != DKIM_STAT_OK) {
+		snprintf(col->why, sizeof(col->why), "dkim_options failed");
+		return -1;
+	}
+	col->ran = true;
+	return 0;
+}
+
+static void
+opendkim_close(struct opendkim_ctx *c)
+{
+	size_t i;
+
+	if (c->lib != NULL)
+		dkim_close(c->lib);
+	c->lib = NULL;
+	for (i = 0; i < NSIZES; i++)
+		inkan_buf_clear(&c->out[i]);
+}
+#endif
+
+/* ---- the crypto floor ------------------------------------------------- */
+
+struct floor_ctx {
+	EVP_MD *sha256;
+	EVP_MD_CTX *md;
+	EVP_PKEY_CTX *verify, *sign;
+	uint8_t out[NSIZES][SIG_BYTES]; /* the last signature made */
+};
+
+/* SHA-256 of the body, compared with bh=, then of the header fields. */
+static int
+floor_hash(struct floor_ctx *c, const struct message *m, uint8_t hh[32])
+{
+	uint8_t bh[32];
+	unsigned n = 0;
+
+	if (EVP_DigestInit_ex(c->md, c->sha256, NULL) != 1 ||
+	    EVP_DigestUpdate(c->md, m->plain.data + m->body_off,
+		m->plain.len - m->body_off) != 1 ||
+	    EVP_DigestFinal_ex(c->md, bh, &n) != 1 ||
+	    memcmp(bh, m->bh, sizeof(bh)) != 0)
+		return -1;
+	if (EVP_DigestInit_ex(c->md, c->sha256, NULL) != 1 ||
+	    EVP_DigestUpdate(
+		c->md, m->canon_headers.data, m->canon_headers.len) != 1 ||
+	    EVP_DigestFinal_ex(c->md, hh, &n) != 1)
+		return -1;
+	return 0;
+}
+
+static int
+floor_eval(void *ctx, size_t i, char *got, size_t gotlen)
+{
+	struct floor_ctx *c = ctx;
+	const struct message *m = &messages[cases[i].size];
+	uint8_t hh[32];
+	size_t siglen = SIG_BYTES;
+
+	if (floor_hash(c, m, hh) != 0) {
+		snprintf(got, gotlen, "body hash differs from bh=");
+		return -1;
+	}
+	if (cases[i].op == OP_VERIFY) {
+		if (EVP_PKEY_verify(
+			c->verify, m->b, sizeof(m->b), hh, sizeof(hh)) == 1)
+			return 0;
+		snprintf(got, gotlen, "b= does not verify");
+		return -1;
+	}
+	if (EVP_PKEY_sign(
+		c->sign, c->out[cases[i].size], &siglen, hh, sizeof(hh)) == 1 &&
+	    siglen == SIG_BYTES)
+		return 0;
+	snprintf(got, gotlen, "RSA signing failed");
+	return -1;
+}
+
+static int
+floor_open(struct column *col, struct floor_ctx *c)
+{
+	col->name = "floor";
+	snprintf(col->version, sizeof(col->version), "%s",
+	    OpenSSL_version(OPENSSL_VERSION_STRING));
+	col->ctx = c;
+	col->eval = floor_eval;
+	/* Fetched once: EVP_sha256() would be looked up in every init. */
+	if ((c->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL ||
+	    (c->md = EVP_MD_CTX_new()) == NULL ||
+	    (c->verify = EVP_PKEY_CTX_new(key.pkey, NULL)) == NULL ||
+	    (c->sign = EVP_PKEY_CTX_new(key.pkey, NULL)) == NULL ||
+	    EVP_PKEY_verify_init(c->verify) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_padding(c->verify, RSA_PKCS1_PADDING) != 1 ||
+	    EVP_PKEY_CTX_set_signature_md(c->verify, c->sha256) != 1 ||
+	    EVP_PKEY_sign_init(c->sign) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_padding(c->sign, RSA_PKCS1_PADDING) != 1 ||
+	    EVP_PKEY_CTX_set_signature_md(c->sign, c->sha256) != 1) {
+		snprintf(col->why, sizeof(col->why), "libcrypto setup failed");
+		return -1;
+	}
+	col->ran = true;
+	return 0;
+}
+
+static void
+floor_close(struct floor_ctx *c)
+{
+	EVP_PKEY_CTX_free(c->verify);
+	EVP_PKEY_CTX_free(c->sign);
+	EVP_MD_CTX_free(c->md);
+	EVP_MD_free(c->sha256);
+}
+
+/* ---- dkimpy ----------------------------------------------------------- */
+
+struct dkimpy_state {
+	struct column *col;
+	bool seen[NCASES];
+	struct inkan_buf out[NSIZES]; /* the last signature, per size */
+};
+
+static void
+dkimpy_line(char *line, void *arg)
+{
+	struct dkimpy_state *s = arg;
+	struct column *col = s->col;
+	char *w[4], *end;
+	unsigned long idx;
+	double rate;
+	size_t n;
+
+	if (strncmp(line, "skip ", 5) == 0) {
+		snprintf(col->why, sizeof(col->why), "%s", line + 5);
+		return;
+	}
+	n = bench_split(line, w, 4);
+	if (n == 2 && strcmp(w[0], "version") == 0) {
+		snprintf(col->version, sizeof(col->version), "%s", w[1]);
+		return;
+	}
+	if (n < 3)
+		return;
+	errno = 0;
+	idx = strtoul(w[1], &end, 10);
+	if (errno != 0 || *end != '\0' || idx >= NCASES)
+		return;
+	if (strcmp(w[0], "sighdr") == 0) {
+		/* The last signature of the case, in base64. */
+		struct inkan_buf *out = &s->out[cases[idx].size];
+
+		inkan_buf_reset(out);
+		if (inkan_base64_decode(w[2], strlen(w[2]), INKAN_BASE64_STRICT,
+			out) != INKAN_OK)
+			inkan_buf_reset(out);
+		return;
+	}
+	if (n != 4 || strcmp(w[0], "case") != 0)
+		return;
+	rate = strtod(w[3], &end);
+	if (*end != '\0' || !isfinite(rate) || rate < 0)
+		return;
+	s->seen[idx] = true;
+	if (strcmp(w[2], cases[idx].op == OP_VERIFY ? "pass" : "signed") == 0) {
+		col->right[idx] = true;
+		col->rate[idx] = rate;
+	} else {
+		snprintf(col->got[idx], sizeof(col->got[idx]), "%s", w[2]);
+	}
+}
+
+/* Writes p[0..len) to dir/name; the path goes to path. */
+static int
+write_file(const char *dir, const char *name, const void *p, size_t len,
+    char *path, size_t pathlen)
+{
+	FILE *f;
+	int ok;
+
+	snprintf(path, pathlen, "%s/%s", dir, name);
+	if ((f = fopen(path, "wb")) == NULL)
+		return -1;
+	ok = fwrite(p, 1, len, f) == len;
+	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+/*
+ * Runs dkim_dkimpy.py on the same key, record and messages (handed over
+ * as files in a private temporary directory) and reads its results. A
+ * missing Python or dkimpy is a skipped column, not an error.
+ */
+static void
+dkimpy_column(struct column *col, struct dkimpy_state *s, double seconds)
+{
+	char dir[] = "/tmp/bench_dkim.XXXXXX";
+	char paths[1 + NCASES][4096] = { { 0 } };
+	char *argv[9 + 3 * NCASES + 1];
+	char secs[32], reps[16];
+	const char *python = bench_python();
+	const struct message *m;
+	size_t i, n = 0;
+	int status;
+
+	col->name = "dkimpy";
+	s->col = col;
+	for (i = 0; i < NSIZES; i++)
+		inkan_buf_init(&s->out[i], 8192);
+	if (mkdtemp(dir) == NULL) {
+		snprintf(
+		    col->why, sizeof(col->why), "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	snprintf(secs, sizeof(secs), "%g", seconds);
+	snprintf(reps, sizeof(reps), "%d", REPS);
+	argv[n++] = (char *)python;
+	argv[n++] = (char *)INKAN_BENCH_DKIM_PY;
+	argv[n++] = secs;
+	argv[n++] = reps;
+	if (write_file(dir, "key.pem", key.pem.data, key.pem.len, paths[0],
+		sizeof(paths[0])) != 0)
+		goto out;
+	argv[n++] = paths[0];
+	argv[n++] = (char *)inkan_buf_cstr(&key.record);
+	argv[n++] = (char *)SELECTOR;
+	argv[n++] = (char *)DOMAIN;
+	argv[n++] = (char *)SIGNED_HEADERS;
+	for (i = 0; i < NCASES; i++) {
+		char name[32];
+
+		m = &messages[cases[i].size];
+		snprintf(name, sizeof(name), "case%zu.eml", i);
+		if (cases[i].op == OP_VERIFY) {
+			if (write_file(dir, name, m->signed_msg.data,
+				m->signed_msg.len, paths[1 + i],
+				sizeof(paths[1 + i])) != 0)
+				goto out;
+			argv[n++] = (char *)"verify";
+		} else {
+			if (write_file(dir, name, m->plain.data, m->plain.len,
+				paths[1 + i], sizeof(paths[1 + i])) != 0)
+				goto out;
+			argv[n++] = (char *)"sign";
+		}
+		argv[n++] = paths[1 + i];
+	}
+	argv[n] = NULL;
+	status =
+	    bench_run_lines(argv, dkimpy_line, s, col->why, sizeof(col->why));
+	if (col->why[0] != '\0')
+		goto out;
+	for (i = 0; i < NCASES; i++)
+		if (!s->seen[i]) {
+			snprintf(col->why, sizeof(col->why),
+			    "%s %s gave no result for \"%s\" (exit status %d)",
+			    python, INKAN_BENCH_DKIM_PY, cases[i].label,
+			    status);
+			goto out;
+		}
+	col->ran = true;
+out:
+	if (!col->ran && col->why[0] == '\0')
+		snprintf(col->why, sizeof(col->why),
+		    "cannot write the messages to %s: %s", dir,
+		    strerror(errno));
+	for (i = 0; i < 1 + NCASES; i++)
+		if (paths[i][0] != '\0')
+			unlink(paths[i]);
+	rmdir(dir);
+}
+
+/* ---- checking the signatures ------------------------------------------ */
+
+/*
+ * The last signature a column made for each sign case (sigs[size]) must
+ * verify with inkan when put in front of the message.
+ */
+static void
+check_signatures(
+    struct column *col, struct inkan_dkim *dkim, const struct inkan_buf *sigs)
+{
+	struct inkan_buf msg;
+	size_t i;
+	char got[200];
+
+	if (!col->ran)
+		return;
+	inkan_buf_init(&msg, MSG_MAX + 8192);
+	for (i = 0; i < NCASES; i++) {
+		const struct message *m = &messages[cases[i].size];
+		const struct inkan_buf *sig = &sigs[cases[i].size];
+
+		if (cases[i].op != OP_SIGN || !col->right[i])
+			continue;
+		inkan_buf_reset(&msg);
+		append_crlf(&msg, sig->data, sig->len);
+		inkan_buf_append(&msg, m->plain.data, m->plain.len);
+		if (sig->len == 0 ||
+		    inkan_check(dkim, msg.data, msg.len, got, sizeof(got)) !=
+			0) {
+			col->right[i] = false;
+			snprintf(col->got[i], sizeof(col->got[i]),
+			    "a signature inkan does not verify: %s",
+			    sig->len == 0 ? "(none)" : got);
+		}
+	}
+	inkan_buf_clear(&msg);
+}
+
+/* The floor's signature over the reference signed data must be the
+ * reference b= (RSASSA-PKCS1-v1_5 is deterministic). */
+static void
+check_floor(struct column *col, const struct floor_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < NCASES; i++)
+		if (cases[i].op == OP_SIGN && col->right[i] &&
+		    memcmp(c->out[cases[i].size], messages[cases[i].size].b,
+			SIG_BYTES) != 0) {
+			col->right[i] = false;
+			snprintf(col->got[i], sizeof(col->got[i]),
+			    "signature differs from the reference b=");
+		}
+}
+
+/* ---- the table -------------------------------------------------------- */
+
+static bool
+ok(const struct column *col, size_t i)
+{
+	return col->ran && col->right[i] && col->rate[i] > 0;
+}
+
+static void
+print_rate(const struct column *col, size_t i)
+{
+	if (!col->ran)
+		printf(" %11s", "skipped");
+	else if (!col->right[i])
+		printf(" %11s", "WRONG");
+	else
+		printf(" %11.0f", col->rate[i]);
+}
+
+/* inkan/peer for case i in a column of width, "-" when either is not
+ * right. */
+static void
+print_ratio(const struct column *a, const struct column *b, size_t i, int width)
+{
+	if (ok(a, i) && ok(b, i))
+		printf(" %*.1fx", width - 1, a->rate[i] / b->rate[i]);
+	else
+		printf(" %*s", width, "-");
+}
+
+static void
+print_target(const struct column *inkan, const struct column *fl, enum op op)
+{
+	double lowest = INFINITY;
+	size_t i;
+
+	printf("target %s >= %.0f%% of the floor: ",
+	    op == OP_VERIFY ? "verify" : "sign", TARGET_FLOOR * 100);
+	for (i = 0; i < NCASES; i++) {
+		if (cases[i].op != op)
+			continue;
+		if (!ok(inkan, i) || !ok(fl, i)) {
+			printf("no ratio (a wrong result or a skipped column)"
+			       "\n");
+			return;
+		}
+		if (inkan->rate[i] / fl->rate[i] < lowest)
+			lowest = inkan->rate[i] / fl->rate[i];
+	}
+	printf("%s (lowest %.0f%%)\n",
+	    lowest >= TARGET_FLOOR ? "met" : "NOT met", lowest * 100);
+}
+
+static int
+report_wrong(const struct column *col)
+{
+	int wrong = 0;
+	size_t i;
+
+	if (!col->ran)
+		return 0;
+	for (i = 0; i < NCASES; i++)
+		if (!col->right[i]) {
+			printf("WRONG: %s, %s: %s\n", col->name, cases[i].label,
+			    col->got[i]);
+			wrong++;
+		}
+	return wrong;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct column inkan = { 0 }, opendkim = { 0 }, fl = { 0 },
+		      dkimpy = { 0 };
+	struct column *cols[3];
+	struct inkan_ctx ic = { 0 };
+	struct floor_ctx fc = { 0 };
+	struct dkimpy_state ds = { 0 };
+#ifdef INKAN_HAVE_OPENDKIM
+	struct opendkim_ctx oc = { 0 };
+#endif
+	double seconds = 1.0;
+	const char *signer = "inkan";
+	char where[32], got[256];
+	size_t i, ncols = 0;
+	int cpu, wrong = 0;
+
+	if (argc > 2 ||
+	    (argc == 2 && bench_parse_seconds(argv[1], &seconds) != 0)) {
+		fprintf(stderr, "usage: bench_dkim [SECONDS (0-60]]\n");
+		return 2;
+	}
+	cpu = bench_pin();
+	key_make();
+	for (i = 0; i < NSIZES; i++)
+		message_make(i);
+	if (inkan_open(&inkan, &ic) != 0)
+		die(inkan.why);
+	if (floor_open(&fl, &fc) != 0)
+		die(fl.why);
+	cols[ncols++] = &inkan;
+	cols[ncols++] = &fl;
+#ifdef INKAN_HAVE_OPENDKIM
+	if (opendkim_open(&opendkim, &oc) != 0)
+		die(opendkim.why);
+	cols[ncols++] = &opendkim;
+#else
+	opendkim.name = "libopendkim";
+	snprintf(opendkim.why, sizeof(opendkim.why),
+	    "libopendkim was not found when bench_dkim was built "
+	    "(scripts/install-deps --bench, then rebuild)");
+#endif
+
+	/*
+	 * The reference signatures: inkan's, made once. While inkan cannot
+	 * sign, libopendkim's stand in (said in the output), so that the
+	 * verifiers can still be compared.
+	 */
+	for (i = 0; i < NSIZES; i++) {
+		const struct inkan_buf *ref = &ic.out[i];
+
+		if (inkan_sign_once(&ic, messages[i].plain.data,
+			messages[i].plain.len, &ic.out[i], got,
+			sizeof(got)) != 0) {
+#ifdef INKAN_HAVE_OPENDKIM
+			fprintf(stderr,
+			    "bench_dkim: inkan cannot sign (%s); the "
+			    "reference signatures are libopendkim's\n",
+			    got);
+			if (opendkim_sign(&oc, &messages[i], &oc.out[i], got,
+				sizeof(got)) != 0)
+				die(got);
+			ref = &oc.out[i];
+			signer = "libopendkim (inkan could not sign)";
+#else
+			fprintf(
+			    stderr, "bench_dkim: inkan cannot sign: %s\n", got);
+			return 1;
+#endif
+		}
+		message_sign(i, ref->data, ref->len);
+		if (inkan_check(ic.dkim, messages[i].signed_msg.data,
+			messages[i].signed_msg.len, got, sizeof(got)) != 0)
+			fprintf(stderr,
+			    "bench_dkim: inkan does not verify the reference "
+			    "signature: %s\n",
+			    got);
+	}
+
+	measure(cols, ncols, seconds);
+	check_signatures(&inkan, ic.dkim, ic.out);
+	check_floor(&fl, &fc);
+#ifdef INKAN_HAVE_OPENDKIM
+	check_signatures(&opendkim, ic.dkim, oc.out);
+#endif
+	dkimpy_column(&dkimpy, &ds, seconds);
+	check_signatures(&dkimpy, ic.dkim, ds.out);
+
+	if (cpu >= 0)
+		snprintf(where, sizeof(where), "pinned to cpu %d", cpu);
+	else
+		snprintf(where, sizeof(where), "not pinned");
+	printf("DKIM messages/s, rsa-sha256 2048, relaxed/relaxed, one core "
+	       "(%s), keys in memory, best of %d loops of >= %gs\n",
+	    where, REPS, seconds);
+	printf("%-13s %11s %11s %11s %11s %14s %12s %11s\n", "case", "inkan",
+	    "libopendkim", "dkimpy", "floor", "inkan/opendkim", "inkan/dkimpy",
+	    "inkan/floor");
+	for (i = 0; i < NCASES; i++) {
+		printf("%-13s", cases[i].label);
+		print_rate(&inkan, i);
+		print_rate(&opendkim, i);
+		print_rate(&dkimpy, i);
+		print_rate(&fl, i);
+		print_ratio(&inkan, &opendkim, i, 14);
+		print_ratio(&inkan, &dkimpy, i, 12);
+		if (ok(&inkan, i) && ok(&fl, i))
+			printf(" %10.0f%%", 100 * inkan.rate[i] / fl.rate[i]);
+		else
+			printf(" %11s", "-");
+		printf("\n");
+	}
+	printf("messages: %zu and %zu bytes (%zu-byte header section), CRLF; "
+	       "the verified ones signed by %s\n",
+	    sizes[0], sizes[1], messages[0].body_off, signer);
+	printf("inkan %s: zone resolver with the key record, one struct "
+	       "inkan_dkim (key cache warm), 16 KiB chunks\n",
+	    inkan.version);
+	if (!opendkim.ran)
+		printf("libopendkim column skipped: %s\n", opendkim.why);
+	else
+		printf("libopendkim %s: key record from a dkim_set_key_lookup "
+		       "callback (decoded per message), PEM key decoded per "
+		       "signature\n",
+		    opendkim.version);
+	if (!dkimpy.ran)
+		printf("dkimpy column skipped: %s\n", dkimpy.why);
+	else
+		printf("dkimpy %s: dkim.verify() with an in-memory dnsfunc, "
+		       "dkim.sign() with the PEM key in memory\n",
+		    dkimpy.version);
+	printf("floor: libcrypto %s, SHA-256 of body and signed headers + "
+	       "one RSA-2048 verify / sign, contexts made once\n",
+	    fl.version);
+	bench_print_load();
+	wrong += report_wrong(&inkan);
+	wrong += report_wrong(&opendkim);
+	wrong += report_wrong(&dkimpy);
+	wrong += report_wrong(&fl);
+	print_target(&inkan, &fl, OP_VERIFY);
+	print_target(&inkan, &fl, OP_SIGN);
+
+	for (i = 0; i < NSIZES; i++) {
+		inkan_buf_clear(&messages[i].plain);
+		inkan_buf_clear(&messages[i].sig);
+		inkan_buf_clear(&messages[i].signed_msg);
+		inkan_buf_clear(&messages[i].canon_headers);
+		inkan_buf_clear(&ds.out[i]);
+	}
+	inkan_close(&ic);
+	floor_close(&fc);
+#ifdef INKAN_HAVE_OPENDKIM
+	opendkim_close(&oc);
+#endif
+	EVP_PKEY_free(key.pkey);
+	inkan_buf_clear(&key.pem);
+	inkan_buf_clear(&key.record);
+	return wrong > 0 ? 1 : 0;
+}

@@ -1,0 +1,551 @@
+/*
+ * canon.c: DKIM canonicalisation (RFC 6376 3.4) as streaming state
+ * machines, and the body hasher.
+ *
+ * The body canonicalisers take the body in chunks of any size and never
+ * hold body bytes: they find runs of ordinary bytes (memchr or a class
+ * table), copy each run whole into a block, and keep only counters for
+ * what they cannot decide yet (line endings that may turn out to be
+ * trailing empty lines, a WSP run that may be trailing white space, a CR
+ * whose LF has not arrived). Full blocks go to the sink, usually
+ * EVP_DigestUpdate, so the hash is fed large pieces.
+ */
+#include <string.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "dkim/dkim_impl.h"
+
+/* Runs at least this long go to the sink without a copy. */
+#define DIRECT_MIN 512
+
+/* Bytes the relaxed body canonicaliser must look at one by one. */
+enum { SP_WSP = 1, SP_CR = 2, SP_LF = 4 };
+
+static const uint8_t special[256] = {
+	[' '] = SP_WSP,
+	['\t'] = SP_WSP,
+	['\r'] = SP_CR,
+	['\n'] = SP_LF,
+};
+
+static inline bool
+little_endian(void)
+{
+	return __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
+}
+
+static const uint8_t crlfs[256] = "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n"
+				  "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n"
+				  "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n"
+				  "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n"
+				  "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n"
+				  "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n"
+				  "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n"
+				  "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n"
+				  "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n"
+				  "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n"
+				  "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n"
+				  "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n"
+				  "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n"
+				  "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n"
+				  "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n"
+				  "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n";
+
+void
+dkim_canon_init(struct dkim_canon *c, enum inkan_dkim_canon canon,
+    bool allow_lf, dkim_sink_fn *sink, void *sink_arg)
+{
+	c->canon = canon;
+	c->allow_lf = allow_lf;
+	c->cr_pending = false;
+	c->wsp_pending = false;
+	c->any_out = false;
+	c->held_crlf = 0;
+	c->total = 0;
+	c->sink = sink;
+	c->sink_arg = sink_arg;
+	c->blen = 0;
+}
+
+static void
+flush(struct dkim_canon *c)
+{
+	if (c->blen > 0) {
+		c->sink(c->sink_arg, c->block, c->blen);
+		c->blen = 0;
+	}
+}
+
+static void
+put(struct dkim_canon *c, const uint8_t *p, size_t n)
+{
+	c->total += n;
+	if (n >= DIRECT_MIN) {
+		/* A long run goes to the sink directly, not copied. */
+		flush(c);
+		c->sink(c->sink_arg, p, n);
+		return;
+	}
+	if (n > DKIM_CANON_BLOCK - c->blen)
+		flush(c);
+	memcpy(c->block + c->blen, p, n);
+	c->blen += n;
+}
+
+static void
+put_byte(struct dkim_canon *c, uint8_t b)
+{
+	if (c->blen == DKIM_CANON_BLOCK)
+		flush(c);
+	c->block[c->blen++] = b;
+	c->total++;
+}
+
+/* Writes the line endings held back: they were not trailing after all. */
+static void
+release_held(struct dkim_canon *c)
+{
+	while (c->held_crlf > 0) {
+		uint64_t k = c->held_crlf;
+
+		if (k > sizeof(crlfs) / 2)
+			k = sizeof(crlfs) / 2;
+		put(c, crlfs, (size_t)k * 2);
+		c->held_crlf -= k;
+	}
+}
+
+/*
+ * RFC 6376 3.4.3 simple: the body as it is, except that trailing empty
+ * lines are removed and a missing final CRLF is added.
+ */
+static void
+simple_body(struct dkim_canon *c, const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		const uint8_t *q;
+		size_t span;
+
+		if (c->cr_pending) {
+			c->cr_pending = false;
+			if (p[i] == '\n') {
+				c->held_crlf++;
+				i++;
+				continue;
+			}
+			/* A bare CR is body content. */
+			release_held(c);
+			put_byte(c, '\r');
+			continue;
+		}
+		if (!c->allow_lf && n - i >= DIRECT_MIN) {
+			/*
+			 * CRLF mode changes nothing but trailing line endings:
+			 * everything up to the run of CRLFs (and a CR) at the
+			 * end of the chunk goes out as it is, in one piece.
+			 */
+			size_t j = n;
+
+			if (p[j - 1] == '\r')
+				j--;
+			while (
+			    j - i >= 2 && p[j - 1] == '\n' && p[j - 2] == '\r')
+				j -= 2;
+			if (j - i >= DIRECT_MIN) {
+				release_held(c);
+				put(c, p + i, j - i);
+				i = j;
+				continue;
+			}
+		}
+		if (c->allow_lf) {
+			span = 0;
+			while (i + span < n &&
+			    (special[p[i + span]] & (SP_CR | SP_LF)) == 0)
+				span++;
+		} else {
+			q = memchr(p + i, '\r', n - i);
+			span = q != NULL ? (size_t)(q - (p + i)) : n - i;
+		}
+		if (span > 0) {
+			release_held(c);
+			put(c, p + i, span);
+			i += span;
+			continue;
+		}
+		if (p[i] == '\r')
+			c->cr_pending = true;
+		else
+			c->held_crlf++; /* LF taken as CRLF (allow_lf) */
+		i++;
+	}
+}
+
+/* Before a relaxed content byte: what was held back is not trailing. */
+static void
+relaxed_content(struct dkim_canon *c)
+{
+	release_held(c);
+	if (c->wsp_pending) {
+		put_byte(c, ' ');
+		c->wsp_pending = false;
+	}
+	c->any_out = true;
+}
+
+/* 0x80 in each byte of w that equals the byte in pat (exact: no carry
+   between bytes). */
+static inline uint64_t
+bytes_eq(uint64_t w, uint64_t pat)
+{
+	const uint64_t low7 = UINT64_C(0x7f7f7f7f7f7f7f7f);
+	uint64_t t = w ^ pat;
+
+	return ~(((t & low7) + low7) | t | low7);
+}
+
+#define BCAST(c) (UINT64_C(0x0101010101010101) * (uint8_t)(c))
+
+/*
+ * The length of the longest prefix of p[0..n) (p[0] a content byte) that
+ * relaxed canonicalisation leaves unchanged and that ends with a content
+ * byte: no HTAB, no SP followed by WSP or CR or LF, and (with allow_lf) no
+ * LF; CRLFs inside are kept as they are. Eight bytes at a time: most
+ * text has single spaces between words and nothing else to change.
+ */
+#ifdef __SSE2__
+/* The 16-byte form of the scan below (SSE2 is in every x86-64 CPU). */
+static size_t
+clean_scan16(const uint8_t *p, size_t n, bool allow_lf)
+{
+	const __m128i vsp = _mm_set1_epi8(' '), vtab = _mm_set1_epi8('\t'),
+		      vcr = _mm_set1_epi8('\r'), vlf = _mm_set1_epi8('\n');
+	size_t i = 0;
+
+	while (i + 17 <= n) {
+		__m128i w =
+		    _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		unsigned sp =
+		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(w, vsp));
+		unsigned tab =
+		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(w, vtab));
+		unsigned cr =
+		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(w, vcr));
+		unsigned lf =
+		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(w, vlf));
+		unsigned ws = sp | tab | cr | lf;
+		/* Bit k+1 is the byte after byte k. */
+		unsigned trouble = tab | (sp & (ws >> 1));
+
+		if (allow_lf)
+			trouble |= lf;
+		if ((sp & 0x8000u) && special[p[i + 16]] != 0)
+			trouble = 1;
+		if (trouble != 0)
+			break;
+		i += 16;
+	}
+	return i;
+}
+#endif
+
+static size_t
+relaxed_clean_prefix(const uint8_t *p, size_t n, bool allow_lf)
+{
+	size_t i = 0, end;
+
+#ifdef __SSE2__
+	i = clean_scan16(p, n, allow_lf);
+#endif
+
+	while (i + 9 <= n && little_endian()) {
+		uint64_t w, sp, ws, tab, lf, trouble;
+
+		memcpy(&w, p + i, 8);
+		sp = bytes_eq(w, BCAST(' '));
+		tab = bytes_eq(w, BCAST('\t'));
+		lf = bytes_eq(w, BCAST('\n'));
+		ws = sp | tab | bytes_eq(w, BCAST('\r')) | lf;
+		/* Byte k+1 is the next byte (little-endian load) */
+		trouble = tab | (sp & (ws >> 8));
+		if (allow_lf)
+			trouble |= lf;
+		/* An SP at byte 7: look at the byte after the word. */
+		if ((sp >> 56) && special[p[i + 8]] != 0)
+			trouble = 1;
+		if (trouble != 0)
+			break;
+		i += 8;
+	}
+	for (; i < n; i++) {
+		uint8_t cl = special[p[i]];
+
+		if (cl == 0 || (cl == SP_LF && !allow_lf))
+			continue;
+		if (cl == SP_CR)
+			continue; /* CRLF or bare CR: kept as they are */
+		if (p[i] == ' ' && i + 1 < n && special[p[i + 1]] == 0)
+			continue;
+		break;
+	}
+	/* End on a content byte: what follows may be trailing. */
+	end = i;
+	while (end > 0 && special[p[end - 1]] != 0)
+		end--;
+	return end;
+}
+
+/*
+ * Copies the content of a line from p[*ip..n) into the block: ordinary
+ * bytes as they are, each WSP run followed by more content as one SP. It
+ * stops before a line ending, and before a WSP run that reaches one or
+ * the end of the chunk (it may be trailing: the caller decides). One
+ * table look-up per byte and no call: this is the hot loop.
+ */
+static void
+relaxed_line(
+    struct dkim_canon *c, const uint8_t *p, size_t n, size_t *ip, uint8_t stop)
+{
+	uint8_t *b = c->block;
+	size_t i = *ip, o = c->blen, start = o;
+
+	while (i < n) {
+		uint8_t cls = special[p[i]] & stop;
+		size_t j;
+
+		if (o >= DKIM_CANON_BLOCK - 1) {
+			c->total += o - start;
+			c->blen = o;
+			flush(c);
+			o = start = 0;
+		}
+		if (cls == 0) {
+			b[o++] = p[i++];
+			continue;
+		}
+		if (!(cls & SP_WSP))
+			break;
+		j = i + 1;
+		while (j < n && (special[p[j]] & SP_WSP))
+			j++;
+		if (j >= n || (special[p[j]] & stop & (SP_CR | SP_LF)))
+			break;
+		b[o++] = ' ';
+		b[o++] = p[j];
+		i = j + 1;
+	}
+	c->total += o - start;
+	c->blen = o;
+	*ip = i;
+}
+
+/*
+ * RFC 6376 3.4.4 relaxed: WSP at the end of a line removed, other WSP runs
+ * made one SP, trailing empty lines removed, a final CRLF added to a
+ * non-empty body; an empty body stays empty (RFC 6376 3.4.4, errata 1384).
+ */
+static void
+relaxed_body(struct dkim_canon *c, const uint8_t *p, size_t n)
+{
+	uint8_t lf_class = c->allow_lf ? SP_LF : 0;
+	uint8_t stop = SP_WSP | SP_CR | lf_class;
+	size_t i = 0;
+
+	while (i < n) {
+		uint8_t s;
+
+		if (c->cr_pending) {
+			c->cr_pending = false;
+			if (p[i] == '\n') {
+				c->wsp_pending = false;
+				c->held_crlf++;
+				i++;
+				continue;
+			}
+			relaxed_content(c);
+			put_byte(c, '\r');
+			continue;
+		}
+		s = special[p[i]];
+		if (s & SP_WSP) {
+			c->wsp_pending = true;
+			i++;
+			while (i < n && (special[p[i]] & SP_WSP))
+				i++;
+			continue;
+		}
+		if (s & SP_CR) {
+			c->cr_pending = true;
+			i++;
+			continue;
+		}
+		if (s & lf_class) {
+			c->wsp_pending = false;
+			c->held_crlf++;
+			i++;
+			continue;
+		}
+		relaxed_content(c);
+		if (n - i >= DIRECT_MIN) {
+			size_t k =
+			    relaxed_clean_prefix(p + i, n - i, c->allow_lf);
+
+			if (k >= DIRECT_MIN) {
+				put(c, p + i, k);
+				i += k;
+				continue;
+			}
+		}
+		relaxed_line(c, p, n, &i, stop);
+	}
+}
+
+void
+dkim_canon_body(struct dkim_canon *c, const uint8_t *p, size_t n)
+{
+	if (n == 0)
+		return;
+	if (c->canon == INKAN_DKIM_RELAXED)
+		relaxed_body(c, p, n);
+	else
+		simple_body(c, p, n);
+}
+
+void
+dkim_canon_body_end(struct dkim_canon *c)
+{
+	if (c->canon == INKAN_DKIM_RELAXED) {
+		if (c->cr_pending) {
+			relaxed_content(c);
+			put_byte(c, '\r');
+		}
+		c->wsp_pending = false;
+		c->held_crlf = 0;
+		if (c->any_out)
+			put(c, crlfs, 2);
+	} else {
+		if (c->cr_pending) {
+			release_held(c);
+			put_byte(c, '\r');
+		}
+		/* The last line's CRLF, or the CRLF of an empty body. */
+		c->held_crlf = 0;
+		put(c, crlfs, 2);
+	}
+	c->cr_pending = false;
+	flush(c);
+}
+
+enum inkan_status
+dkim_canon_header(enum inkan_dkim_canon canon, struct inkan_view raw,
+    size_t name_len, bool strip_eol, struct inkan_buf *out)
+{
+	size_t end = raw.len, i, colon;
+	bool wsp = false, started = false;
+
+	if (end >= 2 && raw.ptr[end - 2] == '\r' && raw.ptr[end - 1] == '\n')
+		end -= 2;
+	if (canon == INKAN_DKIM_SIMPLE) {
+		/* RFC 6376 3.4.1: no change at all. */
+		inkan_buf_append(out, raw.ptr, end);
+		if (!strip_eol)
+			inkan_buf_append(out, "\r\n", 2);
+		return out->err;
+	}
+	/* RFC 6376 3.4.2: the name lowercased, */
+	if (inkan_buf_reserve(out, end + 2) != INKAN_OK)
+		return out->err;
+	for (i = 0; i < name_len && i < end; i++)
+		out->data[out->len++] = inkan_ascii_lower(raw.ptr[i]);
+	/* WSP before and after the colon removed, */
+	colon = name_len;
+	while (colon < end && raw.ptr[colon] != ':')
+		colon++;
+	out->data[out->len++] = ':';
+	/* the value unfolded, WSP runs made one SP, WSP at the end removed. */
+	for (i = colon + 1; i < end; i++) {
+		uint8_t b = raw.ptr[i];
+
+		if (b == '\r' || b == '\n')
+			continue;
+		if (b == ' ' || b == '\t') {
+			wsp = true;
+			continue;
+		}
+		if (wsp && started)
+			out->data[out->len++] = ' ';
+		wsp = false;
+		started = true;
+		out->data[out->len++] = b;
+	}
+	if (!strip_eol) {
+		out->data[out->len++] = '\r';
+		out->data[out->len++] = '\n';
+	}
+	out->data[out->len] = '\0';
+	return INKAN_OK;
+}
+
+static void
+bodyhash_sink(void *arg, const uint8_t *p, size_t n)
+{
+	struct dkim_bodyhash *bh = arg;
+	uint64_t room = bh->limit - bh->hashed;
+
+	if (room == 0)
+		return;
+	if (n > room)
+		n = (size_t)room;
+	if (EVP_DigestUpdate(bh->md, p, n) != 1)
+		bh->failed = true;
+	bh->hashed += n;
+}
+
+enum inkan_status
+dkim_bodyhash_init(struct dkim_bodyhash *bh, enum inkan_dkim_canon canon,
+    bool allow_lf, const EVP_MD *alg, uint64_t limit)
+{
+	bh->alg = alg;
+	bh->limit = limit;
+	bh->hashed = 0;
+	bh->failed = false;
+	bh->dlen = 0;
+	bh->md = EVP_MD_CTX_new();
+	if (bh->md == NULL)
+		return INKAN_ERR_NOMEM;
+	if (EVP_DigestInit_ex(bh->md, alg, NULL) != 1) {
+		EVP_MD_CTX_free(bh->md);
+		bh->md = NULL;
+		return INKAN_ERR_NOMEM;
+	}
+	dkim_canon_init(&bh->canon, canon, allow_lf, bodyhash_sink, bh);
+	return INKAN_OK;
+}
+
+void
+dkim_bodyhash_feed(struct dkim_bodyhash *bh, const uint8_t *p, size_t n)
+{
+	dkim_canon_body(&bh->canon, p, n);
+}
+
+enum inkan_status
+dkim_bodyhash_end(struct dkim_bodyhash *bh)
+{
+	dkim_canon_body_end(&bh->canon);
+	if (bh->failed ||
+	    EVP_DigestFinal_ex(bh->md, bh->digest, &bh->dlen) != 1)
+		return INKAN_ERR_INTERNAL;
+	return INKAN_OK;
+}
+
+void
+dkim_bodyhash_clear(struct dkim_bodyhash *bh)
+{
+	EVP_MD_CTX_free(bh->md);
+	bh->md = NULL;
+}

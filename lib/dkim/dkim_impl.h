@@ -1,0 +1,233 @@
+/*
+ * dkim_impl.h: the parts of lib/dkim shared by its files, the unit tests
+ * and the fuzz targets. Private to lib/dkim.
+ *
+ * - taglist.c: the RFC 6376 3.2 tag-list parser (signature, key record,
+ *   and later ARC).
+ * - canon.c: the streaming body canonicalisers and the header
+ *   canonicalisers of RFC 6376 3.4, and the body hasher built on them.
+ * - keys.c: key records (RFC 6376 3.6.1), public and private keys, keygen.
+ * - message.c: the header store both verifying and signing read.
+ * - verify.c, sign.c: the public API of inkan/dkim.h.
+ */
+#ifndef INKAN_DKIM_IMPL_H
+#define INKAN_DKIM_IMPL_H
+
+#include <openssl/evp.h>
+
+#include <inkan/dkim.h>
+#include <inkan/msg.h>
+
+/* ---- tag lists (taglist.c) ---------------------------------------------- */
+
+/* One tag=value pair; views into the parsed text. */
+struct dkim_tag {
+	struct inkan_view name;
+	/* The value without the FWS around it; inner FWS kept. */
+	struct inkan_view value;
+};
+
+/*
+ * Parses the tag-list in (RFC 6376 3.2) into tags[0..*n_r), at most cap of
+ * them. Tag names are ALPHA *(ALPHA / DIGIT / "_"); FWS may surround the
+ * '=' and the ';'; a value is VALCHARs (and bytes >= 0x80, for RFC 8616)
+ * with inner FWS. Empty tag-specs ("a=1;;b=2", a trailing ';') are
+ * accepted, as deployed verifiers do. Returns INKAN_OK; INKAN_ERR_SYNTAX
+ * with *why_r a static reason (a malformed list, or a tag given twice,
+ * which 3.2 forbids); INKAN_ERR_LIMIT for more than cap tags. FWS is
+ * [*WSP CRLF] 1*WSP: a bare CR or LF is an error.
+ */
+enum inkan_status dkim_taglist_parse(struct inkan_view in,
+    struct dkim_tag *tags, size_t cap, size_t *n_r, const char **why_r);
+
+/* The tag named name (case-sensitive, RFC 6376 3.2), or NULL. */
+const struct dkim_tag *dkim_tag_find(
+    const struct dkim_tag *tags, size_t n, const char *name);
+
+/*
+ * Splits a colon-separated list (h=, q=, s=, t=, key h=) into its elements
+ * one at a time: returns false when there is none left. Each element has
+ * the FWS around it removed (it may be empty: "a::b").
+ */
+bool dkim_list_next(struct inkan_view *list, struct inkan_view *elem_r);
+
+/* ---- canonicalisation (canon.c) ----------------------------------------- */
+
+/* Canonical bytes are collected in a block of this size before the sink. */
+#define DKIM_CANON_BLOCK 8192
+
+typedef void dkim_sink_fn(void *arg, const uint8_t *p, size_t n);
+
+/*
+ * A streaming body canonicaliser (RFC 6376 3.4.3 simple, 3.4.4 relaxed).
+ * It holds back only what it cannot decide yet: a count of pending line
+ * endings and a flag for pending WSP (never the bytes), and a CR whose
+ * next byte is in the next chunk. Output goes to the sink in blocks.
+ */
+struct dkim_canon {
+	enum inkan_dkim_canon canon;
+	bool allow_lf; /* a bare LF ends a line too */
+	bool cr_pending; /* the last byte fed was a CR */
+	bool wsp_pending; /* relaxed: a WSP run not yet written */
+	bool any_out; /* relaxed: a byte other than CRLF was written */
+	uint64_t held_crlf; /* line endings not yet written */
+	uint64_t total; /* canonical bytes written to the sink */
+	dkim_sink_fn *sink;
+	void *sink_arg;
+	size_t blen;
+	uint8_t block[DKIM_CANON_BLOCK];
+};
+
+void dkim_canon_init(struct dkim_canon *c, enum inkan_dkim_canon canon,
+    bool allow_lf, dkim_sink_fn *sink, void *sink_arg);
+/* Feeds p[0..n) of the body. */
+void dkim_canon_body(struct dkim_canon *c, const uint8_t *p, size_t n);
+/* Ends the body: writes the final line ending and flushes the block. */
+void dkim_canon_body_end(struct dkim_canon *c);
+
+/*
+ * Appends the canonical form of the header field raw (RFC 6376 3.4.1
+ * simple: as it is; 3.4.2 relaxed) to out. raw is a whole field, name,
+ * colon, value and CRLF; name_len is the length of its name. With
+ * strip_eol the final CRLF is left out (the DKIM-Signature being
+ * verified, 3.7). raw must use CRLF line endings.
+ */
+enum inkan_status dkim_canon_header(enum inkan_dkim_canon canon,
+    struct inkan_view raw, size_t name_len, bool strip_eol,
+    struct inkan_buf *out);
+
+/* A body canonicaliser feeding a hash, cut at l= bytes. */
+struct dkim_bodyhash {
+	struct dkim_canon canon;
+	EVP_MD_CTX *md;
+	const EVP_MD *alg;
+	uint64_t limit; /* l=, or UINT64_MAX */
+	uint64_t hashed;
+	bool failed; /* a libcrypto call failed */
+	unsigned dlen;
+	uint8_t digest[EVP_MAX_MD_SIZE];
+};
+
+/* Returns INKAN_ERR_NOMEM when libcrypto cannot set up the hash. */
+enum inkan_status dkim_bodyhash_init(struct dkim_bodyhash *bh,
+    enum inkan_dkim_canon canon, bool allow_lf, const EVP_MD *alg,
+    uint64_t limit);
+void dkim_bodyhash_feed(struct dkim_bodyhash *bh, const uint8_t *p, size_t n);
+/* Ends the body and computes digest; INKAN_ERR_INTERNAL if hashing
+   failed. */
+enum inkan_status dkim_bodyhash_end(struct dkim_bodyhash *bh);
+void dkim_bodyhash_clear(struct dkim_bodyhash *bh);
+
+/* ---- keys (keys.c) --------------------------------------------------------
+ */
+
+/* Hash algorithms, as bits for a key record's h=. */
+#define DKIM_HASH_SHA1 1u
+#define DKIM_HASH_SHA256 2u
+
+/* A key record (RFC 6376 3.6.1) as parsed, before its key is decoded. */
+struct dkim_keyrec {
+	enum inkan_dkim_keytype type; /* k= (rsa by default) */
+	unsigned hashes; /* h=: DKIM_HASH_* bits; 0 when absent (any) */
+	bool testing; /* t=y */
+	bool strict; /* t=s: i= must be in d= exactly */
+	bool revoked; /* p= empty */
+	struct inkan_buf key; /* p= decoded: DER, or 32 raw bytes */
+};
+
+/*
+ * Parses one key record (the TXT strings already joined) into *kr, whose
+ * key buffer the caller initialised (inkan_buf_init) and later clears.
+ * Returns INKAN_OK (kr->revoked may be set); INKAN_ERR_SYNTAX with *why_r
+ * a static reason for a record that is not a usable DKIM key: a bad
+ * tag-list, v= not "DKIM1" or not first, an unknown k=, p= missing or not
+ * base64, s= without "email" or "*"; INKAN_ERR_LIMIT.
+ */
+enum inkan_status dkim_keyrec_parse(struct inkan_view txt,
+    const struct inkan_limits *lim, struct dkim_keyrec *kr, const char **why_r);
+
+/*
+ * Decodes a public key of type from der[0..len): RSA as a
+ * SubjectPublicKeyInfo, or failing that a PKCS#1 RSAPublicKey; Ed25519
+ * as its 32 raw bytes (RFC 8463 4.2). Sets *pkey_r (the caller frees it)
+ * and *bits_r. Returns INKAN_ERR_SYNTAX for bytes that are not such a key.
+ */
+enum inkan_status dkim_pubkey_decode(enum inkan_dkim_keytype type,
+    const uint8_t *der, size_t len, EVP_PKEY **pkey_r, unsigned *bits_r);
+
+/* The EVP_PKEY of a private key (borrowed). */
+EVP_PKEY *dkim_key_pkey(const struct inkan_dkim_key *key);
+
+/* ---- the header store (message.c) ---------------------------------------- */
+
+/* One header field, copied, with CRLF line endings. */
+struct dkim_field {
+	struct inkan_view raw; /* name ... CRLF (or no line ending) */
+	size_t name_len;
+	uint64_t offset; /* in the input */
+	bool used; /* scratch for header selection */
+};
+
+enum dkim_msg_state {
+	DKIM_MSG_HEADERS = 0,
+	DKIM_MSG_BODY,
+	DKIM_MSG_ERROR,
+};
+
+/*
+ * Reads a message's header section through the lib/msg parser and keeps
+ * each field in the arena (LF endings turned into CRLF with allow_lf).
+ */
+struct dkim_msg {
+	struct inkan_hdr_parser *hp;
+	struct inkan_arena *arena;
+	bool allow_lf;
+	enum dkim_msg_state state;
+	struct dkim_field *fields;
+	size_t nfields, cap;
+	enum inkan_status err;
+	char error[256];
+};
+
+enum inkan_status dkim_msg_init(struct dkim_msg *m,
+    const struct inkan_limits *lim, bool allow_lf, struct inkan_arena *arena);
+void dkim_msg_clear(struct dkim_msg *m);
+
+/*
+ * Feeds p[0..n) (last: the input ends there) while in the header section.
+ * When the header section ends, state becomes DKIM_MSG_BODY and *body_r
+ * is the rest of p (the first body bytes), else empty. Returns INKAN_OK or
+ * the sticky error (state DKIM_MSG_ERROR, error says why).
+ */
+enum inkan_status dkim_msg_feed_headers(struct dkim_msg *m, const uint8_t *p,
+    size_t n, bool last, struct inkan_view *body_r);
+
+/*
+ * Appends to out the canonical form of the fields h= names select (RFC
+ * 6376 5.4.2: each name takes the last instance not taken yet, bottom up;
+ * a name with no instance left adds nothing), skipping field index skip.
+ */
+enum inkan_status dkim_msg_select(struct dkim_msg *m, struct inkan_view h,
+    enum inkan_dkim_canon canon, size_t skip, struct inkan_buf *out);
+
+/* Number of fields named name (case-insensitive). */
+size_t dkim_msg_count(const struct dkim_msg *m, struct inkan_view name);
+
+/* ---- shared by verify.c and sign.c ------------------------------------- */
+
+struct inkan_dkim {
+	struct inkan_resolver *resolver;
+	struct inkan_limits lim;
+	struct inkan_dkim_policy pol;
+	EVP_MD_CTX *md; /* reused for header hashes and signatures */
+	/* Fetched once: an implicit fetch per EVP_DigestInit costs a lock
+	   and a table look-up (OpenSSL 3). */
+	const EVP_MD *sha256, *sha1;
+	EVP_MD *fetched_sha256, *fetched_sha1;
+	struct dkim_cache_entry **cache; /* dkim_key_cache_max slots */
+	size_t ncache;
+};
+
+int64_t dkim_now(const struct inkan_dkim *dkim);
+
+#endif

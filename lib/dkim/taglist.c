@@ -1,0 +1,193 @@
+/*
+ * taglist.c: the tag=value list of RFC 6376 3.2, which the DKIM-Signature
+ * field, the DNS key record and ARC's fields are written in.
+ *
+ *	tag-list  =  tag-spec *( ";" tag-spec ) [ ";" ]
+ *	tag-spec  =  [FWS] tag-name [FWS] "=" [FWS] tag-value [FWS]
+ *	tag-name  =  ALPHA *ALNUMPUNC
+ *	tag-value =  [ tval *( 1*(WSP / FWS) tval ) ]
+ *	tval      =  1*VALCHAR          VALCHAR = %x21-3A / %x3C-7E
+ */
+#include <string.h>
+
+#include "dkim/dkim_impl.h"
+
+/*
+ * Skips FWS (RFC 6376 2.8: [*WSP CRLF] 1*WSP, read loosely as any mix of
+ * WSP and CRLF-followed-by-WSP). Returns false at a CR or LF that is not
+ * folding: a line break in the middle of a value.
+ */
+static bool
+skip_fws(const uint8_t *p, size_t n, size_t *pos)
+{
+	size_t i = *pos;
+
+	for (;;) {
+		while (i < n && (p[i] == ' ' || p[i] == '\t'))
+			i++;
+		if (i < n && (p[i] == '\r' || p[i] == '\n')) {
+			if (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n')
+				i++;
+			else if (p[i] == '\r')
+				return false;
+			i++;
+			if (i >= n || (p[i] != ' ' && p[i] != '\t'))
+				return false;
+			continue;
+		}
+		break;
+	}
+	*pos = i;
+	return true;
+}
+
+/* Byte classes inside a tag value. */
+enum { V_BAD = 0, V_CHAR, V_FWS, V_END };
+
+/*
+ * The class of every byte in a tag value: RFC 6376 3.2 VALCHAR
+ * (%x21-3A / %x3C-7E) and 8-bit bytes (RFC 8616: UTF-8 in i= and d=) are
+ * C, FWS bytes F, the ';' that ends a value E, anything else B.
+ */
+#define B V_BAD
+#define C V_CHAR
+#define F V_FWS
+#define E V_END
+/* clang-format off */
+static const uint8_t value_class[256] = {
+	B, B, B, B, B, B, B, B, B, F, F, B, B, F, B, B,
+	B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B,
+	F, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, E, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, B,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+	C, C, C, C, C, C, C, C, C, C, C, C, C, C, C, C,
+};
+/* clang-format on */
+#undef B
+#undef C
+#undef F
+#undef E
+
+enum inkan_status
+dkim_taglist_parse(struct inkan_view in, struct dkim_tag *tags, size_t cap,
+    size_t *n_r, const char **why_r)
+{
+	const uint8_t *p = in.ptr, *vc = value_class;
+	size_t n = in.len, pos = 0, count = 0, i;
+
+	*n_r = 0;
+	*why_r = "";
+	for (;;) {
+		struct dkim_tag t;
+		size_t start, vend;
+
+		if (!skip_fws(p, n, &pos))
+			goto bad_break;
+		if (pos >= n)
+			break;
+		if (p[pos] == ';') {
+			pos++;
+			continue;
+		}
+		start = pos;
+		if (!inkan_cc_is(p[pos], INKAN_CC_ALPHA)) {
+			*why_r = "a tag name must start with a letter";
+			return INKAN_ERR_SYNTAX;
+		}
+		while (pos < n &&
+		    (inkan_cc_is(p[pos], INKAN_CC_ALNUM) || p[pos] == '_'))
+			pos++;
+		t.name = inkan_view_make(p + start, pos - start);
+		if (!skip_fws(p, n, &pos))
+			goto bad_break;
+		if (pos >= n || p[pos] != '=') {
+			*why_r = "a tag name must be followed by '='";
+			return INKAN_ERR_SYNTAX;
+		}
+		pos++;
+		if (!skip_fws(p, n, &pos))
+			goto bad_break;
+		start = vend = pos;
+		while (pos < n) {
+			uint8_t cl = vc[p[pos]];
+
+			if (cl == V_CHAR) {
+				/* The common case: a run of value bytes. */
+				while (++pos < n && vc[p[pos]] == V_CHAR)
+					;
+				vend = pos;
+				continue;
+			}
+			if (cl == V_END)
+				break;
+			if (cl == V_BAD) {
+				*why_r = "a control character in a tag value";
+				return INKAN_ERR_SYNTAX;
+			}
+			if (!skip_fws(p, n, &pos))
+				goto bad_break;
+		}
+		t.value = inkan_view_make(p + start, vend - start);
+		for (i = 0; i < count; i++)
+			if (inkan_view_eq(tags[i].name, t.name)) {
+				/* RFC 6376 3.2: "Tags with duplicate names
+				   MUST NOT occur within a single tag-list". */
+				*why_r = "a tag appears twice";
+				return INKAN_ERR_SYNTAX;
+			}
+		if (count >= cap) {
+			*why_r = "too many tags";
+			return INKAN_ERR_LIMIT;
+		}
+		tags[count++] = t;
+		if (pos < n)
+			pos++; /* the ';' */
+	}
+	*n_r = count;
+	return INKAN_OK;
+bad_break:
+	*why_r = "a line break that is not folding white space";
+	return INKAN_ERR_SYNTAX;
+}
+
+const struct dkim_tag *
+dkim_tag_find(const struct dkim_tag *tags, size_t n, const char *name)
+{
+	struct inkan_view v = inkan_view_cstr(name);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (inkan_view_eq(tags[i].name, v))
+			return &tags[i];
+	return NULL;
+}
+
+bool
+dkim_list_next(struct inkan_view *list, struct inkan_view *elem_r)
+{
+	size_t i;
+
+	if (list->ptr == NULL)
+		return false;
+	i = inkan_view_find(*list, ':');
+	*elem_r = inkan_view_trim(
+	    inkan_view_sub(*list, 0, i), INKAN_CC_WSP | INKAN_CC_CTL);
+	if (i >= list->len) {
+		list->ptr = NULL;
+		list->len = 0;
+	} else {
+		list->ptr += i + 1;
+		list->len -= i + 1;
+	}
+	return true;
+}

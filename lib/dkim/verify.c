@@ -1,0 +1,1275 @@
+/*
+ * verify.c: DKIM verification (RFC 6376 6), the context and its key
+ * cache.
+ *
+ * A message streams in: the header section is kept (in the arena, as
+ * message.c stores it); when it ends, every DKIM-Signature is parsed and
+ * validated (6.1.1) and gets a body hasher, one per distinct (body
+ * canonicalisation, hash, l=), shared by the signatures that agree; the
+ * body then goes through the hashers and is never kept. At the end each
+ * usable signature's key is fetched (6.1.2; the cache first) and its
+ * body hash and signature checked (6.1.3).
+ *
+ * Results use RFC 8601 words. RFC 6376 makes every signature it cannot
+ * use a PERMFAIL, which we report as permerror, whatever the reason
+ * (syntax, unsupported algorithm, expiry, key problems); fail is kept for
+ * a body hash or signature that does not verify; temperror for a key
+ * lookup that failed temporarily. neutral is not produced.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rsa.h>
+
+#include "dkim/dkim_impl.h"
+
+/* ---- names and defaults ------------------------------------------------ */
+
+const char *
+inkan_dkim_result_name(enum inkan_dkim_result r)
+{
+	switch (r) {
+	case INKAN_DKIM_NONE:
+		return "none";
+	case INKAN_DKIM_PASS:
+		return "pass";
+	case INKAN_DKIM_FAIL:
+		return "fail";
+	case INKAN_DKIM_NEUTRAL:
+		return "neutral";
+	case INKAN_DKIM_POLICY:
+		return "policy";
+	case INKAN_DKIM_TEMPERROR:
+		return "temperror";
+	case INKAN_DKIM_PERMERROR:
+		return "permerror";
+	}
+	return "unknown";
+}
+
+const char *
+inkan_dkim_algorithm_name(enum inkan_dkim_algorithm a)
+{
+	switch (a) {
+	case INKAN_DKIM_RSA_SHA256:
+		return "rsa-sha256";
+	case INKAN_DKIM_RSA_SHA1:
+		return "rsa-sha1";
+	case INKAN_DKIM_ED25519_SHA256:
+		return "ed25519-sha256";
+	case INKAN_DKIM_ALG_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
+void
+inkan_dkim_policy_init(struct inkan_dkim_policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->length_fails = true;
+	p->rsa_min_bits = 1024;
+	p->future_skew = 300;
+}
+
+int64_t
+dkim_now(const struct inkan_dkim *dkim)
+{
+	if (dkim->pol.now != NULL)
+		return dkim->pol.now(dkim->pol.now_arg);
+	return (int64_t)time(NULL);
+}
+
+/* ---- the key cache ---------------------------------------------------------
+ */
+
+/* One public key from a key record, decoded. */
+struct dkim_pubkey {
+	EVP_PKEY *pkey;
+	EVP_PKEY_CTX *vctx; /* RSA: made at first use, then reused */
+	const EVP_MD *vctx_md; /* the signature hash vctx is set up for */
+	enum inkan_dkim_keytype type;
+	unsigned bits;
+	unsigned hashes; /* DKIM_HASH_* allowed; 0: any */
+	bool testing, strict;
+};
+
+/*
+ * The outcome of one key lookup: the usable keys of the answer, or (when
+ * there are none) the result and reason to give every signature that
+ * needs it.
+ */
+struct dkim_cache_entry {
+	char *name; /* selector._domainkey.domain, lowercase */
+	int64_t expires;
+	size_t nkeys;
+	struct dkim_pubkey *keys;
+	enum inkan_dkim_result fail_result;
+	const char *fail_reason; /* static */
+};
+
+static void
+entry_free(struct dkim_cache_entry *e)
+{
+	size_t i;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < e->nkeys; i++) {
+		EVP_PKEY_CTX_free(e->keys[i].vctx);
+		EVP_PKEY_free(e->keys[i].pkey);
+	}
+	free(e->keys);
+	free(e->name);
+	free(e);
+}
+
+enum inkan_status
+inkan_dkim_new(struct inkan_resolver *resolver,
+    const struct inkan_limits *limits, const struct inkan_dkim_policy *policy,
+    struct inkan_dkim **dkim_r)
+{
+	struct inkan_dkim *d;
+
+	*dkim_r = NULL;
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return INKAN_ERR_NOMEM;
+	d->resolver = resolver;
+	d->lim = limits != NULL ? *limits : *inkan_limits_defaults();
+	if (policy != NULL)
+		d->pol = *policy;
+	else
+		inkan_dkim_policy_init(&d->pol);
+	if (d->lim.dkim_key_cache_max > 0) {
+		d->cache = calloc(d->lim.dkim_key_cache_max, sizeof(*d->cache));
+		if (d->cache == NULL) {
+			free(d);
+			return INKAN_ERR_NOMEM;
+		}
+	}
+	d->fetched_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	d->fetched_sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+	d->sha256 =
+	    d->fetched_sha256 != NULL ? d->fetched_sha256 : EVP_sha256();
+	d->sha1 = d->fetched_sha1 != NULL ? d->fetched_sha1 : EVP_sha1();
+	if ((d->md = EVP_MD_CTX_new()) == NULL) {
+		inkan_dkim_free(&d);
+		return INKAN_ERR_NOMEM;
+	}
+	*dkim_r = d;
+	return INKAN_OK;
+}
+
+void
+inkan_dkim_free(struct inkan_dkim **dkim)
+{
+	struct inkan_dkim *d;
+	size_t i;
+
+	if (dkim == NULL || (d = *dkim) == NULL)
+		return;
+	for (i = 0; i < d->ncache; i++)
+		entry_free(d->cache[i]);
+	free(d->cache);
+	EVP_MD_CTX_free(d->md);
+	EVP_MD_free(d->fetched_sha256);
+	EVP_MD_free(d->fetched_sha1);
+	free(d);
+	*dkim = NULL;
+}
+
+/* The cached, unexpired entry for name, or NULL; drops it if expired. */
+static struct dkim_cache_entry *
+cache_find(struct inkan_dkim *d, const char *name, int64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < d->ncache; i++) {
+		struct dkim_cache_entry *e = d->cache[i];
+
+		if (strcmp(e->name, name) != 0)
+			continue;
+		if (now < e->expires)
+			return e;
+		entry_free(e);
+		d->cache[i] = d->cache[--d->ncache];
+		return NULL;
+	}
+	return NULL;
+}
+
+/*
+ * Puts e in the cache, which takes ownership, evicting an expired entry
+ * or else the one that expires first. Returns false (e not taken) when
+ * the cache holds nothing.
+ */
+static bool
+cache_put(struct inkan_dkim *d, struct dkim_cache_entry *e, int64_t now)
+{
+	size_t i, victim = 0;
+
+	if (d->lim.dkim_key_cache_max == 0)
+		return false;
+	if (d->ncache < d->lim.dkim_key_cache_max) {
+		d->cache[d->ncache++] = e;
+		return true;
+	}
+	for (i = 0; i < d->ncache; i++) {
+		if (d->cache[i]->expires <= now) {
+			victim = i;
+			break;
+		}
+		if (d->cache[i]->expires < d->cache[victim]->expires)
+			victim = i;
+	}
+	entry_free(d->cache[victim]);
+	d->cache[victim] = e;
+	return true;
+}
+
+/* Turns the TXT records of a NOERROR answer into e's keys (6.1.2). */
+static enum inkan_status
+entry_fill(struct inkan_dkim *d, struct dkim_cache_entry *e,
+    const struct inkan_dns_answer *a)
+{
+	struct dkim_keyrec kr;
+	struct inkan_buf txt;
+	size_t i, max = d->lim.dkim_key_records_max;
+	enum inkan_status st = INKAN_OK;
+	const char *why, *first_why = NULL;
+
+	e->fail_result = INKAN_DKIM_PERMERROR;
+	e->fail_reason = "no key record at the selector";
+	if (max == 0)
+		return INKAN_OK;
+	if ((e->keys = calloc(max, sizeof(*e->keys))) == NULL)
+		return INKAN_ERR_NOMEM;
+	inkan_buf_init(&txt, 65536);
+	inkan_buf_init(&kr.key, 65536);
+	/*
+	 * RFC 6376 6.1.2: with several records the verifier "can choose one
+	 * of the key records or may cycle through" them. We keep every
+	 * record that is a usable key (up to dkim_key_records_max, in answer
+	 * order) and try each, so a rollover that publishes two keys at one
+	 * selector works. Records that are not keys are skipped; if none
+	 * is, the first one's problem is the reason.
+	 */
+	for (i = 0; i < a->count && e->nkeys < max; i++) {
+		const struct inkan_dns_record *rr = &a->records[i];
+		struct dkim_pubkey *k = &e->keys[e->nkeys];
+
+		if (rr->type != INKAN_DNS_TXT || rr->is_raw)
+			continue;
+		inkan_buf_reset(&txt);
+		if (inkan_dns_txt_join(rr, &txt) != INKAN_OK) {
+			if (first_why == NULL)
+				first_why = "the key record is too long";
+			continue;
+		}
+		st =
+		    dkim_keyrec_parse(inkan_buf_view(&txt), &d->lim, &kr, &why);
+		if (st == INKAN_ERR_NOMEM)
+			break;
+		if (st != INKAN_OK) {
+			st = INKAN_OK;
+			if (first_why == NULL)
+				first_why = why;
+			continue;
+		}
+		if (kr.revoked) {
+			/* RFC 6376 3.6.1: an empty p= is a revoked key. */
+			if (first_why == NULL)
+				first_why = "key revoked";
+			continue;
+		}
+		if (dkim_pubkey_decode(kr.type, kr.key.data, kr.key.len,
+			&k->pkey, &k->bits) != INKAN_OK) {
+			if (first_why == NULL)
+				first_why =
+				    "the key record's p= is not a valid key";
+			continue;
+		}
+		k->type = kr.type;
+		k->hashes = kr.hashes;
+		k->testing = kr.testing;
+		k->strict = kr.strict;
+		e->nkeys++;
+	}
+	if (e->nkeys == 0 && first_why != NULL)
+		e->fail_reason = first_why;
+	inkan_buf_clear(&txt);
+	inkan_buf_clear(&kr.key);
+	return st;
+}
+
+/*
+ * Fetches the keys at name: from the cache, else through the resolver
+ * (counted in *lookups). *owned_r says whether the caller must free the
+ * entry (it was not cached). NULL only on ENOMEM.
+ */
+static struct dkim_cache_entry *
+get_keys(struct inkan_dkim *d, const char *name, size_t *lookups, bool *owned_r)
+{
+	struct dkim_cache_entry *e;
+	struct inkan_dns_answer *a = NULL;
+	enum inkan_status st;
+	int64_t now = dkim_now(d);
+	uint32_t ttl = 0;
+
+	*owned_r = false;
+	if ((e = cache_find(d, name, now)) != NULL)
+		return e;
+	if ((e = calloc(1, sizeof(*e))) == NULL ||
+	    (e->name = strdup(name)) == NULL) {
+		free(e);
+		return NULL;
+	}
+	*owned_r = true;
+	e->fail_result = INKAN_DKIM_PERMERROR;
+	if (d->resolver == NULL) {
+		e->fail_result = INKAN_DKIM_TEMPERROR;
+		e->fail_reason = "no resolver to look the key up";
+		return e;
+	}
+	if (*lookups >= d->lim.dkim_key_lookups_max) {
+		e->fail_reason = "too many key lookups for one message";
+		return e;
+	}
+	(*lookups)++;
+	st = inkan_resolver_lookup(d->resolver, name, INKAN_DNS_TXT, &a);
+	if (st == INKAN_ERR_INVAL) {
+		e->fail_reason = "s= and d= do not make a valid DNS name";
+		return e;
+	}
+	if (st != INKAN_OK) {
+		e->fail_result = INKAN_DKIM_TEMPERROR;
+		e->fail_reason = "the key lookup failed";
+		return e;
+	}
+	switch (a->rcode) {
+	case INKAN_DNS_NOERROR:
+		if (entry_fill(d, e, a) != INKAN_OK) {
+			inkan_dns_answer_free(&a);
+			entry_free(e);
+			return NULL;
+		}
+		ttl = a->ttl;
+		break;
+	case INKAN_DNS_NXDOMAIN:
+	case INKAN_DNS_NODATA:
+		/* RFC 6376 6.1.2: no key is PERMFAIL. */
+		e->fail_reason =
+		    "no key for the signature (NXDOMAIN or NODATA)";
+		ttl = a->ttl;
+		break;
+	case INKAN_DNS_SERVFAIL:
+		e->fail_result = INKAN_DKIM_TEMPERROR;
+		e->fail_reason = "the key lookup failed (SERVFAIL)";
+		break;
+	case INKAN_DNS_TIMEOUT:
+		e->fail_result = INKAN_DKIM_TEMPERROR;
+		e->fail_reason = "the key lookup timed out";
+		break;
+	}
+	inkan_dns_answer_free(&a);
+	if (ttl > d->lim.dkim_key_cache_ttl_max)
+		ttl = d->lim.dkim_key_cache_ttl_max;
+	if (ttl > 0) {
+		e->expires = now + (int64_t)ttl;
+		if (cache_put(d, e, now))
+			*owned_r = false;
+	}
+	return e;
+}
+
+/* ---- per-message state ----------------------------------------------------
+ */
+
+/* A signature being verified. */
+struct vsig {
+	struct inkan_dkim_sig *out;
+	size_t field;
+	bool pending; /* parsed and valid: waits for the key check */
+	const EVP_MD *md;
+	unsigned hashbit;
+	struct inkan_view h; /* h=, in the field copy */
+	uint8_t *sig, *bh;
+	size_t siglen, bhlen;
+	size_t b_start, b_end; /* b='s value in the field's raw bytes */
+	size_t hasher; /* index into v->hashers */
+	const char *idomain; /* i='s domain */
+	char *keyname;
+};
+
+struct inkan_dkim_verify {
+	struct inkan_dkim *dkim;
+	unsigned flags;
+	struct inkan_arena arena;
+	struct dkim_msg msg;
+	bool finished;
+	bool broken; /* feed failed */
+	struct inkan_dkim_sig *results;
+	struct vsig *sigs;
+	size_t nsigs;
+	struct dkim_bodyhash *hashers;
+	size_t nhashers;
+	struct inkan_buf tmp;
+	char error[300];
+};
+
+enum inkan_status
+inkan_dkim_verify_new(
+    struct inkan_dkim *dkim, unsigned flags, struct inkan_dkim_verify **v_r)
+{
+	struct inkan_dkim_verify *v;
+	enum inkan_status st;
+	size_t amax;
+
+	*v_r = NULL;
+	if (dkim == NULL || (flags & ~(unsigned)INKAN_DKIM_ALLOW_LF) != 0)
+		return INKAN_ERR_INVAL;
+	if ((v = calloc(1, sizeof(*v))) == NULL)
+		return INKAN_ERR_NOMEM;
+	v->dkim = dkim;
+	v->flags = flags;
+	/* The header section, twice at worst (LF made CRLF), and the
+	   per-signature state. */
+	if (!inkan_size_mul(dkim->lim.hdr_section_max, 2, &amax) ||
+	    !inkan_size_add(amax, 1u << 20, &amax))
+		amax = SIZE_MAX;
+	inkan_arena_init(&v->arena, amax);
+	st = dkim_msg_init(
+	    &v->msg, &dkim->lim, (flags & INKAN_DKIM_ALLOW_LF) != 0, &v->arena);
+	if (st != INKAN_OK) {
+		inkan_arena_clear(&v->arena);
+		free(v);
+		return st;
+	}
+	inkan_buf_init(&v->tmp, dkim->lim.hdr_section_max + 4096);
+	*v_r = v;
+	return INKAN_OK;
+}
+
+void
+inkan_dkim_verify_free(struct inkan_dkim_verify **vp)
+{
+	struct inkan_dkim_verify *v;
+	size_t i;
+
+	if (vp == NULL || (v = *vp) == NULL)
+		return;
+	for (i = 0; i < v->nhashers; i++)
+		dkim_bodyhash_clear(&v->hashers[i]);
+	free(v->hashers);
+	dkim_msg_clear(&v->msg);
+	inkan_arena_clear(&v->arena);
+	inkan_buf_clear(&v->tmp);
+	free(v);
+	*vp = NULL;
+}
+
+static void
+set_error(struct inkan_dkim_verify *v, const char *msg)
+{
+	snprintf(v->error, sizeof(v->error), "%s", msg);
+}
+
+/* ---- signature parsing (RFC 6376 3.5, 6.1.1) ------------------------------
+ */
+
+static char *
+arena_lower(struct inkan_arena *a, struct inkan_view s)
+{
+	char *r = inkan_arena_strndup(a, s.ptr, s.len);
+	size_t i;
+
+	if (r != NULL)
+		for (i = 0; i < s.len; i++)
+			r[i] = (char)inkan_ascii_lower((uint8_t)r[i]);
+	return r;
+}
+
+/* A copy of s without FWS (for b= as header.b). */
+static char *
+arena_nofws(struct inkan_arena *a, struct inkan_view s)
+{
+	char *r = inkan_arena_alloc(a, s.len + 1);
+	size_t i, o = 0;
+
+	if (r == NULL)
+		return NULL;
+	for (i = 0; i < s.len; i++)
+		if (!inkan_cc_is(s.ptr[i], INKAN_CC_WSP) && s.ptr[i] != '\r' &&
+		    s.ptr[i] != '\n')
+			r[o++] = (char)s.ptr[i];
+	r[o] = '\0';
+	return r;
+}
+
+/*
+ * RFC 6376 2.11 dkim-quoted-printable (i=): "=XX" is the byte 0xXX. Other
+ * bytes are copied; a malformed escape stays as it is.
+ */
+static char *
+arena_qp(struct inkan_arena *a, struct inkan_view s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *r = inkan_arena_alloc(a, s.len + 1);
+	size_t i, o = 0;
+
+	if (r == NULL)
+		return NULL;
+	for (i = 0; i < s.len; i++) {
+		const char *h1, *h2;
+
+		if (s.ptr[i] == '=' && i + 2 < s.len && s.ptr[i + 1] != 0 &&
+		    s.ptr[i + 2] != 0 &&
+		    (h1 = strchr(hex, inkan_ascii_upper(s.ptr[i + 1]))) !=
+			NULL &&
+		    (h2 = strchr(hex, inkan_ascii_upper(s.ptr[i + 2]))) !=
+			NULL) {
+			r[o++] = (char)((h1 - hex) * 16 + (h2 - hex));
+			i += 2;
+			continue;
+		}
+		if (!inkan_cc_is(s.ptr[i], INKAN_CC_WSP) && s.ptr[i] != '\r' &&
+		    s.ptr[i] != '\n')
+			r[o++] = (char)s.ptr[i];
+	}
+	r[o] = '\0';
+	return r;
+}
+
+/* Parses a decimal number of at most 18 digits (no sign, no space). */
+static bool
+parse_u64(struct inkan_view s, uint64_t *r)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	if (s.len == 0 || s.len > 18)
+		return false;
+	for (i = 0; i < s.len; i++) {
+		if (!inkan_cc_is(s.ptr[i], INKAN_CC_DIGIT))
+			return false;
+		n = n * 10 + (uint64_t)(s.ptr[i] - '0');
+	}
+	*r = n;
+	return true;
+}
+
+/* Is dom equal to d, or a subdomain of it (ASCII case-insensitive)? */
+static bool
+domain_within(const char *dom, const char *d)
+{
+	size_t dl = strlen(dom), l = strlen(d);
+
+	if (dl < l)
+		return false;
+	if (!inkan_view_eq_nocase(
+		inkan_view_make(dom + dl - l, l), inkan_view_make(d, l)))
+		return false;
+	return dl == l || dom[dl - l - 1] == '.';
+}
+
+/*
+ * A domain name as d= and s= are written (RFC 6376 3.5: d= is a
+ * domain-name, s= is sub-domain *("." sub-domain), RFC 5321 4.1.2):
+ * non-empty labels of letters, digits and hyphens; we also take '_' (seen
+ * in selectors) and 8-bit bytes (RFC 8616 allows U-labels).
+ */
+static bool
+is_dns_name(struct inkan_view v)
+{
+	size_t i, label = 0;
+
+	if (v.len == 0)
+		return false;
+	for (i = 0; i < v.len; i++) {
+		uint8_t c = v.ptr[i];
+
+		if (c == '.') {
+			if (label == 0)
+				return false;
+			label = 0;
+			continue;
+		}
+		if (!inkan_cc_is(c, INKAN_CC_LDH) && c != '_' && c < 0x80)
+			return false;
+		label++;
+	}
+	return label > 0;
+}
+
+static void
+permerror(struct vsig *s, const char *why)
+{
+	s->out->result = INKAN_DKIM_PERMERROR;
+	s->out->reason = why;
+	s->pending = false;
+}
+
+/* Decodes base64 with FWS into the arena; false if it is not base64. */
+static bool
+decode_b64(struct inkan_dkim_verify *v, struct inkan_view in, uint8_t **out,
+    size_t *len)
+{
+	bool ok;
+
+	inkan_buf_reset(&v->tmp);
+	ok = inkan_base64_decode(
+		 in.ptr, in.len, INKAN_BASE64_SKIP_FWS, &v->tmp) == INKAN_OK &&
+	    v->tmp.len > 0;
+	if (!ok)
+		return false;
+	*out = inkan_arena_alloc(&v->arena, v->tmp.len);
+	if (*out == NULL)
+		return false;
+	memcpy(*out, v->tmp.data, v->tmp.len);
+	*len = v->tmp.len;
+	return true;
+}
+
+/* Fills s->out from the field's tags and decides whether it is usable. */
+static void
+parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
+{
+	const struct inkan_limits *lim = &v->dkim->lim;
+	struct dkim_field *f = &v->msg.fields[s->field];
+	struct inkan_dkim_sig *o = s->out;
+	struct inkan_view value, list, e;
+	const struct dkim_tag *t, *tv, *ta, *tb, *tbh, *td, *th, *ts;
+	struct dkim_tag *tags;
+	size_t n, i, nh;
+	const char *why;
+	uint64_t u;
+	bool from;
+
+	o->timestamp = o->expiration = -1;
+	o->offset = (size_t)f->offset;
+	s->pending = false;
+	/* The value: after the colon, without the final CRLF. */
+	i = f->name_len;
+	while (i < f->raw.len && f->raw.ptr[i] != ':')
+		i++;
+	value = inkan_view_sub(f->raw, i + 1, f->raw.len - i - 1);
+	if (value.len >= 2 && value.ptr[value.len - 2] == '\r')
+		value.len -= 2;
+	tags = inkan_arena_calloc(&v->arena, lim->dkim_tags_max, sizeof(*tags));
+	if (tags == NULL) {
+		permerror(s, "out of memory");
+		return;
+	}
+	if (dkim_taglist_parse(value, tags, lim->dkim_tags_max, &n, &why) !=
+	    INKAN_OK) {
+		char *msg = inkan_arena_alloc(&v->arena, 128);
+
+		if (msg != NULL)
+			snprintf(msg, 128, "malformed tag-list: %s", why);
+		permerror(s, msg != NULL ? msg : why);
+		return;
+	}
+	tv = dkim_tag_find(tags, n, "v");
+	ta = dkim_tag_find(tags, n, "a");
+	tb = dkim_tag_find(tags, n, "b");
+	tbh = dkim_tag_find(tags, n, "bh");
+	td = dkim_tag_find(tags, n, "d");
+	th = dkim_tag_find(tags, n, "h");
+	ts = dkim_tag_find(tags, n, "s");
+	/* What the report shows, as far as it can be read. */
+	if (td != NULL)
+		o->domain = arena_lower(&v->arena, td->value);
+	if (ts != NULL)
+		o->selector = inkan_arena_strndup(
+		    &v->arena, ts->value.ptr, ts->value.len);
+	if (tb != NULL)
+		o->b = arena_nofws(&v->arena, tb->value);
+	if (th != NULL)
+		o->signed_headers = inkan_arena_strndup(
+		    &v->arena, th->value.ptr, th->value.len);
+	if (ta != NULL) {
+		if (inkan_view_eq_cstr_nocase(ta->value, "rsa-sha256")) {
+			o->algorithm = INKAN_DKIM_RSA_SHA256;
+			s->md = v->dkim->sha256;
+			s->hashbit = DKIM_HASH_SHA256;
+		} else if (inkan_view_eq_cstr_nocase(ta->value, "rsa-sha1")) {
+			o->algorithm = INKAN_DKIM_RSA_SHA1;
+			s->md = v->dkim->sha1;
+			s->hashbit = DKIM_HASH_SHA1;
+		} else if (inkan_view_eq_cstr_nocase(
+			       ta->value, "ed25519-sha256")) {
+			o->algorithm = INKAN_DKIM_ED25519_SHA256;
+			s->md = v->dkim->sha256;
+			s->hashbit = DKIM_HASH_SHA256;
+		}
+	}
+	if ((t = dkim_tag_find(tags, n, "i")) != NULL)
+		o->identity = arena_qp(&v->arena, t->value);
+	else if (o->domain != NULL) {
+		size_t dl = strlen(o->domain);
+		char *id = inkan_arena_alloc(&v->arena, dl + 2);
+
+		if (id != NULL) {
+			id[0] = '@';
+			memcpy(id + 1, o->domain, dl + 1);
+		}
+		o->identity = id;
+	}
+	if ((t = dkim_tag_find(tags, n, "c")) != NULL) {
+		struct inkan_view c = t->value, hc, bc;
+		size_t slash = inkan_view_find(c, '/');
+
+		hc = inkan_view_sub(c, 0, slash);
+		bc = slash < c.len ? inkan_view_sub(c, slash + 1, c.len)
+				   : INKAN_VIEW_LIT("simple");
+		if (inkan_view_eq_cstr_nocase(hc, "relaxed"))
+			o->header_canon = INKAN_DKIM_RELAXED;
+		else if (!inkan_view_eq_cstr_nocase(hc, "simple")) {
+			permerror(s, "unknown header canonicalization in c=");
+			return;
+		}
+		if (inkan_view_eq_cstr_nocase(bc, "relaxed"))
+			o->body_canon = INKAN_DKIM_RELAXED;
+		else if (!inkan_view_eq_cstr_nocase(bc, "simple")) {
+			permerror(s, "unknown body canonicalization in c=");
+			return;
+		}
+	}
+	if ((t = dkim_tag_find(tags, n, "l")) != NULL) {
+		if (!parse_u64(t->value, &u)) {
+			permerror(s, "l= is not a number");
+			return;
+		}
+		o->has_length = true;
+		o->length = u;
+	}
+	if ((t = dkim_tag_find(tags, n, "t")) != NULL) {
+		if (!parse_u64(t->value, &u)) {
+			permerror(s, "t= is not a number");
+			return;
+		}
+		o->timestamp = (int64_t)u;
+	}
+	if ((t = dkim_tag_find(tags, n, "x")) != NULL) {
+		if (!parse_u64(t->value, &u)) {
+			permerror(s, "x= is not a number");
+			return;
+		}
+		o->expiration = (int64_t)u;
+	}
+
+	/* RFC 6376 6.1.1: the checks, in order. */
+	if (tv == NULL) {
+		permerror(s, "the signature has no v= tag");
+		return;
+	}
+	if (!inkan_view_eq(tv->value, INKAN_VIEW_LIT("1"))) {
+		permerror(s, "unsupported signature version (v= is not 1)");
+		return;
+	}
+	if (ta == NULL || tb == NULL || tbh == NULL || td == NULL ||
+	    th == NULL || ts == NULL) {
+		permerror(s,
+		    ta == NULL        ? "the signature has no a= tag"
+			: tb == NULL  ? "the signature has no b= tag"
+			: tbh == NULL ? "the signature has no bh= tag"
+			: td == NULL  ? "the signature has no d= tag"
+			: th == NULL  ? "the signature has no h= tag"
+				      : "the signature has no s= tag");
+		return;
+	}
+	if (o->algorithm == INKAN_DKIM_ALG_UNKNOWN) {
+		permerror(s, "unknown signing algorithm in a=");
+		return;
+	}
+	if (td->value.len == 0 || ts->value.len == 0) {
+		permerror(
+		    s, td->value.len == 0 ? "d= is empty" : "s= is empty");
+		return;
+	}
+	if (!is_dns_name(td->value)) {
+		permerror(s, "d= is not a domain name (RFC 6376 3.5)");
+		return;
+	}
+	if (!is_dns_name(ts->value)) {
+		permerror(s, "s= is not a selector (RFC 6376 3.1)");
+		return;
+	}
+	if (!decode_b64(v, tb->value, &s->sig, &s->siglen)) {
+		permerror(s, "b= is empty or not base64");
+		return;
+	}
+	if (!decode_b64(v, tbh->value, &s->bh, &s->bhlen)) {
+		permerror(s, "bh= is empty or not base64");
+		return;
+	}
+	/* h=: names, and From among them (RFC 6376 5.4, 6.1.1). */
+	from = false;
+	nh = 0;
+	list = th->value;
+	while (dkim_list_next(&list, &e)) {
+		if (e.len == 0) {
+			permerror(s, "h= has an empty header name");
+			return;
+		}
+		for (i = 0; i < e.len; i++)
+			if (!inkan_cc_is(e.ptr[i], INKAN_CC_FTEXT)) {
+				permerror(s, "h= has an invalid header name");
+				return;
+			}
+		if (++nh > lim->dkim_signed_headers_max) {
+			permerror(s, "h= names too many header fields");
+			return;
+		}
+		if (inkan_view_eq_cstr_nocase(e, "from"))
+			from = true;
+	}
+	if (!from) {
+		permerror(s, "h= does not include From (RFC 6376 5.4)");
+		return;
+	}
+	s->h = th->value;
+	/* i=: "@" domain, within d= (RFC 6376 3.5). */
+	if (o->identity == NULL) {
+		permerror(s, "out of memory");
+		return;
+	}
+	if ((s->idomain = strrchr(o->identity, '@')) == NULL) {
+		permerror(s, "i= has no '@'");
+		return;
+	}
+	s->idomain++;
+	if (!domain_within(s->idomain, o->domain)) {
+		permerror(
+		    s, "i= is not d= or a subdomain of it (RFC 6376 3.5)");
+		return;
+	}
+	if ((t = dkim_tag_find(tags, n, "q")) != NULL) {
+		bool dns = false;
+
+		list = t->value;
+		while (dkim_list_next(&list, &e))
+			/* "dns" is the form of the drafts before RFC 4871. */
+			if (inkan_view_eq_cstr_nocase(e, "dns/txt") ||
+			    inkan_view_eq_cstr_nocase(e, "dns"))
+				dns = true;
+		if (!dns) {
+			permerror(
+			    s, "q= has no query method we know (dns/txt)");
+			return;
+		}
+	}
+	if (o->timestamp >= 0 && o->expiration >= 0 &&
+	    o->expiration < o->timestamp) {
+		/* RFC 6376 3.5 x=: "MUST be greater than the value of t=". */
+		permerror(s, "x= is before t= (RFC 6376 3.5)");
+		return;
+	}
+	if (o->expiration >= 0 && !v->dkim->pol.ignore_expiry &&
+	    dkim_now(v->dkim) > o->expiration) {
+		/* RFC 6376 3.5 x=: verifiers MAY consider it invalid; an
+		   expired signature is a PERMFAIL (6.1.1), so permerror. */
+		permerror(s, "the signature has expired (x= is past)");
+		return;
+	}
+	if (o->timestamp >= 0 &&
+	    o->timestamp >
+		dkim_now(v->dkim) + (int64_t)v->dkim->pol.future_skew) {
+		/* RFC 6376 3.5 t=: verifiers MAY ignore such signatures. */
+		permerror(s, "t= is in the future");
+		return;
+	}
+	/* Where b='s value is, to empty it (RFC 6376 3.7): from after the
+	   '=' to the end of the tag-spec, all surrounding FWS included. */
+	s->b_start = (size_t)(tb->value.ptr - f->raw.ptr);
+	while (s->b_start > 0 && f->raw.ptr[s->b_start - 1] != '=')
+		s->b_start--;
+	s->b_end = (size_t)(tb->value.ptr - f->raw.ptr) + tb->value.len;
+	while (s->b_end < f->raw.len && f->raw.ptr[s->b_end] != ';' &&
+	    !(f->raw.ptr[s->b_end] == '\r' && s->b_end + 2 == f->raw.len))
+		s->b_end++;
+	/* The key's DNS name (RFC 6376 3.6.2.1). */
+	s->keyname = inkan_arena_alloc(
+	    &v->arena, ts->value.len + strlen(o->domain) + 13);
+	if (s->keyname == NULL) {
+		permerror(s, "out of memory");
+		return;
+	}
+	memcpy(s->keyname, ts->value.ptr, ts->value.len);
+	snprintf(s->keyname + ts->value.len, strlen(o->domain) + 13,
+	    "._domainkey.%s", o->domain);
+	for (i = 0; s->keyname[i] != '\0'; i++)
+		s->keyname[i] = (char)inkan_ascii_lower((uint8_t)s->keyname[i]);
+	s->pending = true;
+}
+
+/* At the end of the header section: parse signatures, set up hashers. */
+static enum inkan_status
+start_body(struct inkan_dkim_verify *v)
+{
+	const struct inkan_limits *lim = &v->dkim->lim;
+	struct dkim_msg *m = &v->msg;
+	size_t i, j, k = 0;
+	enum inkan_status st;
+
+	for (i = 0; i < m->nfields; i++)
+		if (m->fields[i].name_len == 14 &&
+		    inkan_view_eq_cstr_nocase(
+			inkan_view_make(m->fields[i].raw.ptr, 14),
+			"DKIM-Signature"))
+			v->nsigs++;
+	if (v->nsigs == 0)
+		return INKAN_OK;
+	v->results =
+	    inkan_arena_calloc(&v->arena, v->nsigs, sizeof(*v->results));
+	v->sigs = inkan_arena_calloc(&v->arena, v->nsigs, sizeof(*v->sigs));
+	v->hashers = calloc(v->nsigs, sizeof(*v->hashers));
+	if (v->results == NULL || v->sigs == NULL || v->hashers == NULL)
+		return INKAN_ERR_NOMEM;
+	for (i = 0; i < m->nfields; i++) {
+		struct vsig *s;
+
+		if (!(m->fields[i].name_len == 14 &&
+			inkan_view_eq_cstr_nocase(
+			    inkan_view_make(m->fields[i].raw.ptr, 14),
+			    "DKIM-Signature")))
+			continue;
+		s = &v->sigs[k];
+		s->out = &v->results[k];
+		s->field = i;
+		k++;
+		if (k > lim->dkim_signatures_max) {
+			s->out->timestamp = s->out->expiration = -1;
+			s->out->offset = (size_t)m->fields[i].offset;
+			permerror(s, "too many signatures in the message");
+			continue;
+		}
+		parse_sig(v, s);
+		if (!s->pending)
+			continue;
+		/* One hasher per (body canon, hash, l=), shared. */
+		for (j = 0; j < v->nhashers; j++) {
+			struct dkim_bodyhash *bh = &v->hashers[j];
+
+			if (bh->canon.canon == s->out->body_canon &&
+			    bh->alg == s->md &&
+			    bh->limit ==
+				(s->out->has_length ? s->out->length
+						    : UINT64_MAX))
+				break;
+		}
+		if (j == v->nhashers) {
+			st = dkim_bodyhash_init(&v->hashers[j],
+			    s->out->body_canon,
+			    (v->flags & INKAN_DKIM_ALLOW_LF) != 0, s->md,
+			    s->out->has_length ? s->out->length : UINT64_MAX);
+			if (st != INKAN_OK)
+				return st;
+			v->nhashers++;
+		}
+		s->hasher = j;
+	}
+	return INKAN_OK;
+}
+
+static void
+feed_body(struct inkan_dkim_verify *v, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < v->nhashers; i++)
+		dkim_bodyhash_feed(&v->hashers[i], p, n);
+}
+
+enum inkan_status
+inkan_dkim_verify_feed(
+    struct inkan_dkim_verify *v, const void *data, size_t len)
+{
+	struct inkan_view body;
+	enum inkan_status st;
+
+	if (v->finished)
+		return INKAN_ERR_STATE;
+	if (v->broken)
+		return v->msg.err != INKAN_OK ? v->msg.err : INKAN_ERR_STATE;
+	if (len == 0)
+		return INKAN_OK;
+	if (v->msg.state == DKIM_MSG_BODY) {
+		feed_body(v, data, len);
+		return INKAN_OK;
+	}
+	st = dkim_msg_feed_headers(&v->msg, data, len, false, &body);
+	if (st != INKAN_OK) {
+		v->broken = true;
+		set_error(v, v->msg.error);
+		return st;
+	}
+	if (v->msg.state == DKIM_MSG_BODY) {
+		if ((st = start_body(v)) != INKAN_OK) {
+			v->broken = true;
+			v->msg.err = st;
+			set_error(v, inkan_strerror(st));
+			return st;
+		}
+		feed_body(v, body.ptr, body.len);
+	}
+	return INKAN_OK;
+}
+
+/* ---- the checks (RFC 6376 6.1.2, 6.1.3) ------------------------------------
+ */
+
+/* Verifies s's signature over v->tmp (the canonical header data). */
+static bool
+crypto_verify(
+    struct inkan_dkim_verify *v, struct vsig *s, struct dkim_pubkey *k)
+{
+	EVP_MD_CTX *ctx = v->dkim->md;
+	uint8_t digest[EVP_MAX_MD_SIZE];
+	unsigned dlen = 0;
+	bool ok = false;
+
+	EVP_MD_CTX_reset(ctx);
+	if (k->type == INKAN_DKIM_KEY_ED25519) {
+		/* RFC 8463 3: Ed25519 signs the SHA-256 hash of the
+		   canonicalised header data (PureEdDSA over the digest). */
+		if (EVP_Digest(v->tmp.data, v->tmp.len, digest, &dlen,
+			v->dkim->sha256, NULL) != 1)
+			return false;
+		ok =
+		    EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, k->pkey) == 1 &&
+		    EVP_DigestVerify(ctx, s->sig, s->siglen, digest, dlen) == 1;
+		EVP_MD_CTX_reset(ctx);
+		return ok;
+	}
+	/*
+	 * RSASSA-PKCS1-v1_5 (RFC 6376 3.3.1) on the digest, through a
+	 * context kept with the cached key: setting one up per message
+	 * costs as much as the verification itself.
+	 */
+	if (EVP_DigestInit_ex(ctx, s->md, NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, v->tmp.data, v->tmp.len) != 1 ||
+	    EVP_DigestFinal_ex(ctx, digest, &dlen) != 1)
+		return false;
+	if (k->vctx == NULL) {
+		k->vctx = EVP_PKEY_CTX_new(k->pkey, NULL);
+		if (k->vctx == NULL || EVP_PKEY_verify_init(k->vctx) != 1 ||
+		    EVP_PKEY_CTX_set_rsa_padding(k->vctx, RSA_PKCS1_PADDING) !=
+			1) {
+			EVP_PKEY_CTX_free(k->vctx);
+			k->vctx = NULL;
+			return false;
+		}
+		k->vctx_md = NULL;
+	}
+	/* Setting the hash fetches it by name in the provider: only when
+	   it changes (rsa-sha1 and rsa-sha256 under one key). */
+	if (k->vctx_md != s->md) {
+		if (EVP_PKEY_CTX_set_signature_md(k->vctx, s->md) != 1) {
+			k->vctx_md = NULL;
+			return false;
+		}
+		k->vctx_md = s->md;
+	}
+	return EVP_PKEY_verify(k->vctx, s->sig, s->siglen, digest, dlen) == 1;
+}
+
+/* The canonical header data of s into v->tmp (RFC 6376 3.7). */
+static enum inkan_status
+header_data(struct inkan_dkim_verify *v, struct vsig *s)
+{
+	struct dkim_field *f = &v->msg.fields[s->field];
+	enum inkan_status st;
+	size_t rest;
+	uint8_t *copy;
+
+	inkan_buf_reset(&v->tmp);
+	st = dkim_msg_select(
+	    &v->msg, s->h, s->out->header_canon, s->field, &v->tmp);
+	if (st != INKAN_OK)
+		return st;
+	/* The signature field itself, b= emptied, without its CRLF. */
+	rest = f->raw.len - s->b_end;
+	copy = inkan_arena_alloc(&v->arena, s->b_start + rest + 1);
+	if (copy == NULL)
+		return INKAN_ERR_NOMEM;
+	memcpy(copy, f->raw.ptr, s->b_start);
+	memcpy(copy + s->b_start, f->raw.ptr + s->b_end, rest);
+	return dkim_canon_header(s->out->header_canon,
+	    inkan_view_make(copy, s->b_start + rest), f->name_len, true,
+	    &v->tmp);
+}
+
+static void
+check_sig(struct inkan_dkim_verify *v, struct vsig *s, size_t *lookups)
+{
+	struct inkan_dkim *d = v->dkim;
+	struct inkan_dkim_sig *o = s->out;
+	struct dkim_bodyhash *bh = &v->hashers[s->hasher];
+	struct dkim_cache_entry *e;
+	const char *why = NULL;
+	bool owned, verified = false;
+	size_t i;
+	char *msg;
+
+	o->body_length = bh->canon.total;
+	e = get_keys(d, s->keyname, lookups, &owned);
+	if (e == NULL) {
+		o->result = INKAN_DKIM_TEMPERROR;
+		o->reason = "out of memory";
+		return;
+	}
+	if (e->nkeys == 0) {
+		o->result = e->fail_result;
+		o->reason = e->fail_reason;
+		goto out;
+	}
+	o->key_bits = e->keys[0].bits;
+	o->testing = e->keys[0].testing;
+	/* RFC 6376 6.1.3 (and 3.4.5): l= longer than the body. */
+	if (o->has_length && o->length > bh->canon.total) {
+		o->result = INKAN_DKIM_PERMERROR;
+		o->reason = "l= is larger than the canonical body";
+		goto out;
+	}
+	if (bh->dlen != s->bhlen || memcmp(bh->digest, s->bh, s->bhlen) != 0) {
+		o->result = INKAN_DKIM_FAIL;
+		o->reason = "body hash mismatch";
+		goto out;
+	}
+	if (header_data(v, s) != INKAN_OK) {
+		o->result = INKAN_DKIM_TEMPERROR;
+		o->reason = "out of memory";
+		goto out;
+	}
+	for (i = 0; i < e->nkeys && !verified; i++) {
+		struct dkim_pubkey *k = &e->keys[i];
+		bool ed = o->algorithm == INKAN_DKIM_ED25519_SHA256;
+
+		if ((k->type == INKAN_DKIM_KEY_ED25519) != ed) {
+			/* RFC 6376 6.1.2, RFC 8463 4: k= must fit a=. */
+			if (why == NULL)
+				why = "the key type (k=) does not match a=";
+			continue;
+		}
+		if (k->hashes != 0 && (k->hashes & s->hashbit) == 0) {
+			/* RFC 6376 3.6.1 h=, 6.1.2. */
+			if (why == NULL)
+				why = "the key record's h= does not allow the "
+				      "hash of a=";
+			continue;
+		}
+		if (k->strict &&
+		    !inkan_view_eq_nocase(inkan_view_cstr(s->idomain),
+			inkan_view_cstr(o->domain))) {
+			/* RFC 6376 3.6.1 t=s: no subdomains in i=. */
+			if (why == NULL)
+				why = "the key is strict (t=s) and i= is a "
+				      "subdomain of d=";
+			continue;
+		}
+		o->key_bits = k->bits;
+		o->testing = k->testing;
+		why = "";
+		verified = crypto_verify(v, s, k);
+	}
+	if (!verified) {
+		if (why != NULL && why[0] != '\0') {
+			o->result = INKAN_DKIM_PERMERROR;
+			o->reason = why;
+		} else {
+			o->result = INKAN_DKIM_FAIL;
+			o->reason = "the signature does not verify";
+		}
+		goto out;
+	}
+	o->result = INKAN_DKIM_PASS;
+	o->reason = "the signature verifies";
+	/* Local policy on a signature that verifies. */
+	if (o->algorithm == INKAN_DKIM_RSA_SHA1 && !d->pol.allow_rsa_sha1) {
+		o->result = INKAN_DKIM_PERMERROR;
+		o->reason = "rsa-sha1 is not allowed (RFC 8301 3.1); the "
+			    "signature would otherwise verify";
+	} else if (o->algorithm != INKAN_DKIM_ED25519_SHA256 &&
+	    o->key_bits < d->pol.rsa_min_bits) {
+		o->result = INKAN_DKIM_PERMERROR;
+		msg = inkan_arena_alloc(&v->arena, 128);
+		if (msg != NULL)
+			snprintf(msg, 128,
+			    "the RSA key has %u bits, under the %u allowed "
+			    "(RFC 8301 3.2)",
+			    o->key_bits, d->pol.rsa_min_bits);
+		o->reason = msg != NULL ? msg : "the RSA key is too short";
+	} else if (o->has_length && d->pol.length_fails) {
+		o->result = INKAN_DKIM_POLICY;
+		o->reason = "the signature verifies but covers only part of "
+			    "the body (l=); local policy refuses it";
+	} else if (o->has_length) {
+		o->reason = "the signature verifies; it covers only part of "
+			    "the body (l=)";
+	}
+out:
+	if (owned)
+		entry_free(e);
+}
+
+enum inkan_status
+inkan_dkim_verify_finish(struct inkan_dkim_verify *v)
+{
+	struct inkan_view body;
+	enum inkan_status st;
+	size_t i, lookups = 0;
+
+	if (v->finished)
+		return INKAN_ERR_STATE;
+	if (v->broken)
+		return v->msg.err != INKAN_OK ? v->msg.err : INKAN_ERR_STATE;
+	if (v->msg.state == DKIM_MSG_HEADERS) {
+		st = dkim_msg_feed_headers(&v->msg, NULL, 0, true, &body);
+		if (st == INKAN_OK && v->msg.state != DKIM_MSG_BODY)
+			st = INKAN_ERR_INTERNAL;
+		if (st == INKAN_OK)
+			st = start_body(v);
+		if (st != INKAN_OK) {
+			v->broken = true;
+			if (v->msg.err == INKAN_OK)
+				v->msg.err = st;
+			set_error(v,
+			    v->msg.error[0] != '\0' ? v->msg.error
+						    : inkan_strerror(st));
+			return st;
+		}
+	}
+	v->finished = true;
+	for (i = 0; i < v->nhashers; i++)
+		if (dkim_bodyhash_end(&v->hashers[i]) != INKAN_OK) {
+			set_error(v, "hashing the body failed");
+			return INKAN_ERR_INTERNAL;
+		}
+	for (i = 0; i < v->nsigs; i++)
+		if (v->sigs[i].pending)
+			check_sig(v, &v->sigs[i], &lookups);
+	return INKAN_OK;
+}
+
+void
+inkan_dkim_verify_results(const struct inkan_dkim_verify *v,
+    const struct inkan_dkim_sig **sigs_r, size_t *count_r)
+{
+	if (!v->finished) {
+		*sigs_r = NULL;
+		*count_r = 0;
+		return;
+	}
+	*sigs_r = v->results;
+	*count_r = v->nsigs;
+}
+
+const char *
+inkan_dkim_verify_error(const struct inkan_dkim_verify *v)
+{
+	return v->error;
+}
