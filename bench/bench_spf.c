@@ -21,18 +21,14 @@
  * $INKAN_PYTHON, else /usr/bin/python3 (the Python Debian's python3-spf is
  * installed for), else python3 from PATH.
  */
-#define _GNU_SOURCE /* sched_setaffinity, sched_getcpu */
+#include "bench_common.h" /* first: it defines _GNU_SOURCE */
+
 #include <errno.h>
 #include <math.h>
-#include <sched.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #ifdef INKAN_HAVE_LIBSPF2
 #include <arpa/nameser.h>
@@ -48,8 +44,6 @@
 #ifndef INKAN_BENCH_SPF_PY
 #define INKAN_BENCH_SPF_PY "bench/spf_pyspf.py"
 #endif
-
-extern char **environ;
 
 #define REPS 3
 #define HELO "mail.example.org"
@@ -111,21 +105,12 @@ struct column {
 	double rate[NCASES]; /* evaluations/s; 0 when not measured */
 };
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Runs case i n times; returns the seconds taken, or -1 after noting a
  * wrong result in col. */
 static double
 run(struct column *col, size_t i, unsigned long n)
 {
-	double t0 = now();
+	double t0 = bench_now();
 	unsigned long k;
 	int got;
 
@@ -140,7 +125,7 @@ run(struct column *col, size_t i, unsigned long n)
 			return -1;
 		}
 	}
-	return now() - t0;
+	return bench_now() - t0;
 }
 
 /* Finds the length of a loop of case i that takes about seconds. */
@@ -352,40 +337,6 @@ libspf2_close(struct column *col)
 
 /* ---- pyspf ------------------------------------------------------------ */
 
-static const char *
-python_path(void)
-{
-	const char *p = getenv("INKAN_PYTHON");
-
-	if (p != NULL && *p != '\0')
-		return p;
-	if (access("/usr/bin/python3", X_OK) == 0)
-		return "/usr/bin/python3";
-	return "python3";
-}
-
-/* Splits line at spaces into at most max words; returns how many. */
-static size_t
-split(char *line, char **words, size_t max)
-{
-	size_t n = 0;
-	char *p = line;
-
-	while (n < max) {
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			break;
-		words[n++] = p;
-		while (*p != ' ' && *p != '\0')
-			p++;
-		if (*p == '\0')
-			break;
-		*p++ = '\0';
-	}
-	return n;
-}
-
 static int
 result_from_name(const char *name)
 {
@@ -398,21 +349,27 @@ result_from_name(const char *name)
 	return -1;
 }
 
-/* Reads one line of spf_pyspf.py's output into col. */
+struct pyspf_run {
+	struct column *col;
+	bool seen[NCASES];
+};
+
+/* Reads one line of spf_pyspf.py's output (a bench_run_lines callback). */
 static void
-pyspf_line(struct column *col, char *line, bool seen[NCASES])
+pyspf_line(char *line, void *arg)
 {
+	struct pyspf_run *run = arg;
+	struct column *col = run->col;
 	char *w[4], *end;
 	unsigned long idx;
 	double rate;
 	size_t n;
 
-	line[strcspn(line, "\r\n")] = '\0';
 	if (strncmp(line, "skip ", 5) == 0) {
 		snprintf(col->why, sizeof(col->why), "%s", line + 5);
 		return;
 	}
-	n = split(line, w, 4);
+	n = bench_split(line, w, 4);
 	if (n == 2 && strcmp(w[0], "version") == 0) {
 		snprintf(col->version, sizeof(col->version), "%s", w[1]);
 		return;
@@ -426,7 +383,7 @@ pyspf_line(struct column *col, char *line, bool seen[NCASES])
 	rate = strtod(w[3], &end);
 	if (*end != '\0' || !isfinite(rate) || rate < 0)
 		return;
-	seen[idx] = true;
+	run->seen[idx] = true;
 	if (result_from_name(w[2]) == (int)cases[idx].want) {
 		col->right[idx] = true;
 		col->rate[idx] = rate;
@@ -444,19 +401,15 @@ static void
 pyspf_column(struct column *col, double seconds)
 {
 	char *argv[5 + 3 * NZONE + 3 * NCASES + 1];
-	char secs[32], reps[16], line[512];
-	const char *python = python_path();
-	bool seen[NCASES] = { false };
-	posix_spawn_file_actions_t fa;
+	char secs[32], reps[16];
+	struct pyspf_run run = { .col = col };
 	size_t i, n = 0;
-	int fds[2], status, err;
-	pid_t pid;
-	FILE *f;
+	int status;
 
 	col->name = "pyspf";
 	snprintf(secs, sizeof(secs), "%g", seconds);
 	snprintf(reps, sizeof(reps), "%d", REPS);
-	argv[n++] = (char *)python;
+	argv[n++] = (char *)bench_python();
 	argv[n++] = (char *)INKAN_BENCH_SPF_PY;
 	argv[n++] = secs;
 	argv[n++] = reps;
@@ -473,64 +426,22 @@ pyspf_column(struct column *col, double seconds)
 	}
 	argv[n] = NULL;
 
-	if (pipe(fds) != 0) {
-		snprintf(
-		    col->why, sizeof(col->why), "pipe: %s", strerror(errno));
-		return;
-	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-	posix_spawn_file_actions_addclose(&fa, fds[0]);
-	posix_spawn_file_actions_addclose(&fa, fds[1]);
-	err = posix_spawnp(&pid, python, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fds[1]);
-	if (err != 0) {
-		close(fds[0]);
-		snprintf(col->why, sizeof(col->why), "cannot run %s: %s",
-		    python, strerror(err));
-		return;
-	}
-	if ((f = fdopen(fds[0], "r")) == NULL) {
-		close(fds[0]);
-		snprintf(
-		    col->why, sizeof(col->why), "fdopen: %s", strerror(errno));
-	} else {
-		while (fgets(line, sizeof(line), f) != NULL)
-			pyspf_line(col, line, seen);
-		fclose(f);
-	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		continue;
-	if (col->why[0] != '\0')
+	status =
+	    bench_run_lines(argv, pyspf_line, &run, col->why, sizeof(col->why));
+	if (status < 0 || col->why[0] != '\0')
 		return;
 	for (i = 0; i < NCASES; i++)
-		if (!seen[i]) {
+		if (!run.seen[i]) {
 			snprintf(col->why, sizeof(col->why),
 			    "%s %s gave no result for case %zu (exit status "
 			    "%d)",
-			    python, INKAN_BENCH_SPF_PY, i + 1,
-			    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+			    argv[0], INKAN_BENCH_SPF_PY, i + 1, status);
 			return;
 		}
 	col->ran = true;
 }
 
 /* ---- the table -------------------------------------------------------- */
-
-/* Pins the process (and the Python it starts) to the CPU it is on. */
-static int
-pin(void)
-{
-	cpu_set_t set;
-	int cpu = sched_getcpu();
-
-	if (cpu < 0)
-		return -1;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set) == 0 ? cpu : -1;
-}
 
 static void
 print_rate(const struct column *col, size_t i)
@@ -626,7 +537,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_spf [SECONDS (0-60]]\n");
 		return 2;
 	}
-	cpu = pin();
+	cpu = bench_pin();
 	if (inkan_open(&inkan, &r) != 0)
 		return 1;
 #ifdef INKAN_HAVE_LIBSPF2
