@@ -4,13 +4,30 @@
  *
  * The two grammars differ (RFC 5321 paths have no comments and no folding
  * white space, and a stricter domain), so only what is truly the same is
- * here: UTF-8 validation and the conversion of a domain to the lowercase
- * A-label form that DNS, SPF and DMARC use.
+ * here: UTF-8 validation, the conversion of a domain to the lowercase
+ * A-label form that DNS, SPF and DMARC use, and a byte count (also used by
+ * from.c).
  */
 #ifndef INKAN_MSG_IMPL_H
 #define INKAN_MSG_IMPL_H
 
+#include <string.h>
+
 #include <inkan/util.h>
+
+/* How many bytes b s[0..len) holds. */
+static inline size_t
+msg_count_byte(const uint8_t *s, size_t len, uint8_t b)
+{
+	const uint8_t *q, *end = s + len;
+	size_t n = 0;
+
+	while (s < end && (q = memchr(s, b, (size_t)(end - s))) != NULL) {
+		n++;
+		s = q + 1;
+	}
+	return n;
+}
 
 /*
  * Length (2 to 4) of the well-formed UTF8-non-ascii sequence (RFC 3629 4,
