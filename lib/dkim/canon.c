@@ -447,6 +447,7 @@ dkim_canon_header(enum inkan_dkim_canon canon, struct inkan_view raw,
 {
 	size_t end = raw.len, i, colon;
 	bool wsp = false, started = false;
+	uint8_t *o;
 
 	if (end >= 2 && raw.ptr[end - 2] == '\r' && raw.ptr[end - 1] == '\n')
 		end -= 2;
@@ -468,21 +469,26 @@ dkim_canon_header(enum inkan_dkim_canon canon, struct inkan_view raw,
 		colon++;
 	out->data[out->len++] = ':';
 	/* the value unfolded, WSP runs made one SP, WSP at the end removed. */
-	for (i = colon + 1; i < end; i++) {
+	o = out->data + out->len;
+	for (i = colon + 1; i < end;) {
 		uint8_t b = raw.ptr[i];
 
-		if (b == '\r' || b == '\n')
-			continue;
-		if (b == ' ' || b == '\t') {
-			wsp = true;
+		if (special[b] == 0) {
+			/* A run of ordinary bytes, copied in one loop. */
+			if (wsp && started)
+				*o++ = ' ';
+			wsp = false;
+			started = true;
+			do
+				*o++ = raw.ptr[i++];
+			while (i < end && special[raw.ptr[i]] == 0);
 			continue;
 		}
-		if (wsp && started)
-			out->data[out->len++] = ' ';
-		wsp = false;
-		started = true;
-		out->data[out->len++] = b;
+		if (special[b] & SP_WSP)
+			wsp = true;
+		i++; /* CR and LF of folding are dropped */
 	}
+	out->len = (size_t)(o - out->data);
 	if (!strip_eol) {
 		out->data[out->len++] = '\r';
 		out->data[out->len++] = '\n';

@@ -633,6 +633,62 @@ decode_b64(struct inkan_dkim_verify *v, struct inkan_view in, uint8_t **out,
 	return true;
 }
 
+/* The DKIM-Signature tags of RFC 6376 3.5 that we read (z= is not). */
+enum {
+	TAG_V,
+	TAG_A,
+	TAG_B,
+	TAG_BH,
+	TAG_C,
+	TAG_D,
+	TAG_H,
+	TAG_I,
+	TAG_L,
+	TAG_Q,
+	TAG_S,
+	TAG_T,
+	TAG_X,
+	TAG_COUNT
+};
+
+/* The TAG_* of a tag name (case-sensitive, RFC 6376 3.2), or -1. */
+static int
+tag_index(struct inkan_view name)
+{
+	if (name.len == 2)
+		return name.ptr[0] == 'b' && name.ptr[1] == 'h' ? TAG_BH : -1;
+	if (name.len != 1)
+		return -1;
+	switch (name.ptr[0]) {
+	case 'v':
+		return TAG_V;
+	case 'a':
+		return TAG_A;
+	case 'b':
+		return TAG_B;
+	case 'c':
+		return TAG_C;
+	case 'd':
+		return TAG_D;
+	case 'h':
+		return TAG_H;
+	case 'i':
+		return TAG_I;
+	case 'l':
+		return TAG_L;
+	case 'q':
+		return TAG_Q;
+	case 's':
+		return TAG_S;
+	case 't':
+		return TAG_T;
+	case 'x':
+		return TAG_X;
+	default:
+		return -1;
+	}
+}
+
 /* Fills s->out from the field's tags and decides whether it is usable. */
 static void
 parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
@@ -642,6 +698,7 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 	struct inkan_dkim_sig *o = s->out;
 	struct inkan_view value, list, e;
 	const struct dkim_tag *t, *tv, *ta, *tb, *tbh, *td, *th, *ts;
+	const struct dkim_tag *tag[TAG_COUNT] = { NULL };
 	struct dkim_tag *tags;
 	size_t n, i, nh;
 	const char *why;
@@ -672,13 +729,19 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 		permerror(s, msg != NULL ? msg : why);
 		return;
 	}
-	tv = dkim_tag_find(tags, n, "v");
-	ta = dkim_tag_find(tags, n, "a");
-	tb = dkim_tag_find(tags, n, "b");
-	tbh = dkim_tag_find(tags, n, "bh");
-	td = dkim_tag_find(tags, n, "d");
-	th = dkim_tag_find(tags, n, "h");
-	ts = dkim_tag_find(tags, n, "s");
+	for (i = 0; i < n; i++) {
+		int k = tag_index(tags[i].name);
+
+		if (k >= 0)
+			tag[k] = &tags[i]; /* no duplicates: the parser saw */
+	}
+	tv = tag[TAG_V];
+	ta = tag[TAG_A];
+	tb = tag[TAG_B];
+	tbh = tag[TAG_BH];
+	td = tag[TAG_D];
+	th = tag[TAG_H];
+	ts = tag[TAG_S];
 	/* What the report shows, as far as it can be read. */
 	if (td != NULL)
 		o->domain = arena_lower(&v->arena, td->value);
@@ -706,7 +769,7 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 			s->hashbit = DKIM_HASH_SHA256;
 		}
 	}
-	if ((t = dkim_tag_find(tags, n, "i")) != NULL)
+	if ((t = tag[TAG_I]) != NULL)
 		o->identity = arena_qp(&v->arena, t->value);
 	else if (o->domain != NULL) {
 		size_t dl = strlen(o->domain);
@@ -718,7 +781,7 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 		}
 		o->identity = id;
 	}
-	if ((t = dkim_tag_find(tags, n, "c")) != NULL) {
+	if ((t = tag[TAG_C]) != NULL) {
 		struct inkan_view c = t->value, hc, bc;
 		size_t slash = inkan_view_find(c, '/');
 
@@ -738,7 +801,7 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 			return;
 		}
 	}
-	if ((t = dkim_tag_find(tags, n, "l")) != NULL) {
+	if ((t = tag[TAG_L]) != NULL) {
 		if (!parse_u64(t->value, &u)) {
 			permerror(s, "l= is not a number");
 			return;
@@ -746,14 +809,14 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 		o->has_length = true;
 		o->length = u;
 	}
-	if ((t = dkim_tag_find(tags, n, "t")) != NULL) {
+	if ((t = tag[TAG_T]) != NULL) {
 		if (!parse_u64(t->value, &u)) {
 			permerror(s, "t= is not a number");
 			return;
 		}
 		o->timestamp = (int64_t)u;
 	}
-	if ((t = dkim_tag_find(tags, n, "x")) != NULL) {
+	if ((t = tag[TAG_X]) != NULL) {
 		if (!parse_u64(t->value, &u)) {
 			permerror(s, "x= is not a number");
 			return;
@@ -847,7 +910,7 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 		    s, "i= is not d= or a subdomain of it (RFC 6376 3.5)");
 		return;
 	}
-	if ((t = dkim_tag_find(tags, n, "q")) != NULL) {
+	if ((t = tag[TAG_Q]) != NULL) {
 		bool dns = false;
 
 		list = t->value;
