@@ -41,7 +41,8 @@ dkim_usage(FILE *f)
 	    "[FILE|-]\n"
 	    "       inkan dkim keygen --algorithm rsa|ed25519 [--bits N] "
 	    "--domain D\n"
-	    "                         --selector S --out DIR\n"
+	    "                         --selector S --out DIR (created if "
+	    "missing)\n"
 	    "\n"
 	    "verify  checks every DKIM-Signature of the message (FILE, or "
 	    "standard input)\n"
@@ -641,6 +642,34 @@ safe_name(const char *s, bool dots)
 	return i <= 253;
 }
 
+/* "/" to put between dir and a file name, or "" if dir ends in one. */
+static const char *
+dir_sep(const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return n > 0 && dir[n - 1] == '/' ? "" : "/";
+}
+
+/*
+ * Makes sure dir exists, creating it (mode 0700: it will hold private
+ * keys) if it does not; its parent must exist. Returns 0 or an exit status.
+ */
+static int
+ensure_dir(const char *dir)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0700) == 0)
+		return 0;
+	if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	cli_warn("%s: %s", dir,
+	    errno == EEXIST ? "exists and is not a directory"
+			    : strerror(errno));
+	return EX_CANTCREAT;
+}
+
 /* Writes p[0..n) to a new file dir/name with mode; never overwrites. */
 static int
 write_new_file(
@@ -649,7 +678,7 @@ write_new_file(
 	char path[4096];
 	int fd, rc = 0;
 
-	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	if (snprintf(path, sizeof(path), "%s%s%s", dir, dir_sep(dir), name) >=
 	    (int)sizeof(path)) {
 		cli_warn("%s: path too long", dir);
 		return EX_CANTCREAT;
@@ -768,7 +797,9 @@ cmd_keygen(int argc, char **argv)
 	}
 	/* Neither file may exist: a new key never leaves a stale record
 	 * (or a record without its key) behind. */
-	snprintf(name, sizeof(name), "%s/%s.txt", dir, selector);
+	if ((rc = ensure_dir(dir)) != 0)
+		goto out;
+	snprintf(name, sizeof(name), "%s%s%s.txt", dir, dir_sep(dir), selector);
 	if (access(name, F_OK) == 0) {
 		cli_warn("%s: exists; not overwritten", name);
 		rc = EX_CANTCREAT;
@@ -780,7 +811,8 @@ cmd_keygen(int argc, char **argv)
 	snprintf(name, sizeof(name), "%s.txt", selector);
 	if ((rc = write_new_file(dir, name, 0644, zone.data, zone.len)) != 0) {
 		/* Do not leave a key without its record. */
-		snprintf(name, sizeof(name), "%s/%s.private", dir, selector);
+		snprintf(name, sizeof(name), "%s%s%s.private", dir,
+		    dir_sep(dir), selector);
 		unlink(name);
 		goto out;
 	}

@@ -105,6 +105,20 @@ else
 	ok "no private key is left without its record"
 fi
 rm -f "$keys/stale.txt"
+run "keygen creates a missing --out DIR/ (0700)" 0 dkim keygen \
+	--algorithm ed25519 --domain example.com --selector fresh \
+	--out "$tmp/newdir/"
+if [ -f "$tmp/newdir/fresh.private" ] &&
+	[ "$(stat -c %a "$tmp/newdir")" = 700 ]; then
+	ok "the new directory holds the key and is private"
+else
+	bad "the new directory holds the key and is private" \
+		"$(ls -ld "$tmp/newdir" 2>&1)" "drwx------ with fresh.private"
+fi
+: >"$tmp/notadir"
+run "keygen --out onto a file (73)" 73 dkim keygen \
+	--algorithm ed25519 --domain example.com --selector x \
+	--out "$tmp/notadir"
 run "keygen --bits is for RSA only (64)" 64 dkim keygen \
 	--algorithm ed25519 --bits 2048 --domain example.com --selector x \
 	--out "$keys"
