@@ -457,6 +457,28 @@ dkim_canon_body_end(struct dkim_canon *c)
 	flush(c);
 }
 
+#ifdef __SSE2__
+/*
+ * Whether relaxed header canonicalisation may change p[0..16) (p[16] is
+ * read too): a control byte (HTAB, CR, LF of folding; others make it stop
+ * too, to be safe) or an SP followed by a byte up to SP. False means the
+ * 16 bytes are copied as they are.
+ */
+static inline bool
+header_trouble16(const uint8_t *p)
+{
+	const __m128i vsp = _mm_set1_epi8(' '), vctl = _mm_set1_epi8(0x1f);
+	__m128i w = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i next = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+	/* Unsigned x <= k: min(x, k) == x. */
+	__m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(w, vctl), w);
+	__m128i next_ws = _mm_cmpeq_epi8(_mm_min_epu8(next, vsp), next);
+
+	return _mm_movemask_epi8(_mm_or_si128(
+		   ctl, _mm_and_si128(_mm_cmpeq_epi8(w, vsp), next_ws))) != 0;
+}
+#endif
+
 enum inkan_status
 dkim_canon_header(enum inkan_dkim_canon canon, struct inkan_view raw,
     size_t name_len, bool strip_eol, struct inkan_buf *out)
@@ -495,9 +517,21 @@ dkim_canon_header(enum inkan_dkim_canon canon, struct inkan_view raw,
 				*o++ = ' ';
 			wsp = false;
 			started = true;
-			do
+#ifdef __SSE2__
+			/* Most of a value is words and single spaces, which
+			   stay as they are: 16 bytes at a time. */
+			while (
+			    i + 17 <= end && !header_trouble16(raw.ptr + i)) {
+				_mm_storeu_si128((__m128i *)(void *)o,
+				    _mm_loadu_si128((
+					const __m128i *)(const void *)(raw.ptr +
+					i)));
+				o += 16;
+				i += 16;
+			}
+#endif
+			while (i < end && special[raw.ptr[i]] == 0)
 				*o++ = raw.ptr[i++];
-			while (i < end && special[raw.ptr[i]] == 0);
 			continue;
 		}
 		if (special[b] & SP_WSP)

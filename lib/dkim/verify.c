@@ -501,10 +501,14 @@ arena_nofws(struct inkan_arena *a, struct inkan_view s)
 
 	if (r == NULL)
 		return NULL;
-	for (i = 0; i < s.len; i++)
-		if (!inkan_cc_is(s.ptr[i], INKAN_CC_WSP) && s.ptr[i] != '\r' &&
-		    s.ptr[i] != '\n')
-			r[o++] = (char)s.ptr[i];
+	/* Each byte is written, and kept unless it is FWS: no branch per
+	   byte in a b= of several hundred bytes. */
+	for (i = 0; i < s.len; i++) {
+		uint8_t b = s.ptr[i];
+
+		r[o] = (char)b;
+		o += !(b == ' ' || b == '\t' || b == '\r' || b == '\n');
+	}
 	r[o] = '\0';
 	return r;
 }
