@@ -10,6 +10,10 @@
  */
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "dkim/dkim_impl.h"
 
 /*
@@ -78,6 +82,26 @@ static const uint8_t value_class[256] = {
 #undef F
 #undef E
 
+#ifdef __SSE2__
+/*
+ * Whether p[0..16) are all V_CHAR: none up to SP, no ';', no DEL. The
+ * base64 of b= and bh= is most of a DKIM-Signature: this takes it 16
+ * bytes at a time (SSE2 is in every x86-64 CPU; elsewhere the table
+ * loop does it all).
+ */
+static inline bool
+valchar16(const uint8_t *p)
+{
+	const __m128i vsp = _mm_set1_epi8(' '), vsemi = _mm_set1_epi8(';'),
+		      vdel = _mm_set1_epi8(0x7f);
+	__m128i w = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i bad = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(w, vsp), w),
+	    _mm_or_si128(_mm_cmpeq_epi8(w, vsemi), _mm_cmpeq_epi8(w, vdel)));
+
+	return _mm_movemask_epi8(bad) == 0;
+}
+#endif
+
 enum inkan_status
 dkim_taglist_parse(struct inkan_view in, struct dkim_tag *tags, size_t cap,
     size_t *n_r, const char **why_r)
@@ -123,8 +147,12 @@ dkim_taglist_parse(struct inkan_view in, struct dkim_tag *tags, size_t cap,
 
 			if (cl == V_CHAR) {
 				/* The common case: a run of value bytes. */
-				while (++pos < n && vc[p[pos]] == V_CHAR)
-					;
+#ifdef __SSE2__
+				while (pos + 16 <= n && valchar16(p + pos))
+					pos += 16;
+#endif
+				while (pos < n && vc[p[pos]] == V_CHAR)
+					pos++;
 				vend = pos;
 				continue;
 			}

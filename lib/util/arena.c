@@ -3,9 +3,9 @@
  *
  * Memory comes from chunks of ARENA_CHUNK_SIZE bytes (header included);
  * an allocation that does not fit in a default chunk gets a chunk of its
- * own. Each chunk is zeroed once when it is made, and memory is never
- * handed out twice before inkan_arena_clear(), so every allocation is
- * zeroed without a memset() per call.
+ * own. Each allocation is zeroed when it is handed out, not each chunk
+ * when it is made: a message that uses a few hundred bytes of a chunk
+ * does not pay for zeroing the whole page.
  *
  * used counts every byte the arena holds: the chunk headers, the padding
  * that keeps allocations 16-byte aligned, and the unused tail of each
@@ -82,7 +82,6 @@ alloc_chunk(struct inkan_arena *a, size_t need)
 	/* C11 aligned_alloc(): size is a multiple of the alignment. */
 	if ((ch = aligned_alloc(ARENA_ALIGN, size)) == NULL)
 		return NULL;
-	memset(ch, 0, size);
 	ch->size = size - CHUNK_HDR;
 	ch->off = need;
 	a->used += size;
@@ -102,8 +101,9 @@ alloc_chunk(struct inkan_arena *a, size_t need)
 	return payload(ch);
 }
 
-void *
-inkan_arena_alloc(struct inkan_arena *a, size_t n)
+/* n bytes (rounded up to ARENA_ALIGN), not zeroed; NULL as below. */
+static void *
+take(struct inkan_arena *a, size_t n)
 {
 	struct inkan_arena_chunk *ch;
 	size_t need;
@@ -119,6 +119,16 @@ inkan_arena_alloc(struct inkan_arena *a, size_t n)
 		return p;
 	}
 	return alloc_chunk(a, need);
+}
+
+void *
+inkan_arena_alloc(struct inkan_arena *a, size_t n)
+{
+	void *p = take(a, n);
+
+	if (p != NULL)
+		memset(p, 0, n);
+	return p;
 }
 
 void *
@@ -138,11 +148,10 @@ inkan_arena_strndup(struct inkan_arena *a, const void *p, size_t n)
 	char *s;
 
 	assert(p != NULL || n == 0);
-	if (!inkan_size_add(n, 1, &total) ||
-	    (s = inkan_arena_alloc(a, total)) == NULL)
+	if (!inkan_size_add(n, 1, &total) || (s = take(a, total)) == NULL)
 		return NULL;
 	if (n > 0)
 		memcpy(s, p, n);
-	s[n] = '\0'; /* already zero; said for the reader */
+	s[n] = '\0';
 	return s;
 }
