@@ -723,6 +723,31 @@ looks_encoded(struct inkan_view v)
 }
 
 /*
+ * After a word of a dot-atom: skips CFWS and, if a '.' follows, consumes
+ * it (copied to o) and the CFWS after it. CFWS around a dot is the
+ * obsolete syntax of RFC 5322 4.4 (obs-local-part, obs-domain), recorded
+ * in *obs; CFWS after the last word is not. Returns 1 after a dot, 0 when
+ * none follows, -1 on error.
+ */
+static int
+next_dot(struct ap *p, struct sink *o, bool *obs)
+{
+	bool saw;
+
+	if (!skip_cfws(p, &saw))
+		return -1;
+	if (peek(p) != '.')
+		return 0;
+	*obs = *obs || saw;
+	put_byte(o, '.');
+	advance(p, 1);
+	if (!skip_cfws(p, &saw))
+		return -1;
+	*obs = *obs || saw;
+	return 1;
+}
+
+/*
  * RFC 5322 3.4.1 local-part: dot-atom / quoted-string / obs-local-part
  * (4.4: words and dots with CFWS between them, quoted or not), from the
  * cursor to end, where scan_words() found "@".
@@ -732,8 +757,9 @@ parse_local(struct ap *p, struct inkan_addr_mailbox *mb, size_t end)
 {
 	struct sink o;
 	size_t raw_start, raw_end, words = 0, quoted = 0;
-	bool obs = false, saw;
+	bool obs = false;
 	int ch;
+	int r;
 
 	if (!skip_cfws(p, NULL))
 		return false;
@@ -755,16 +781,10 @@ parse_local(struct ap *p, struct inkan_addr_mailbox *mb, size_t end)
 			    "expected a word in the local part");
 		words++;
 		raw_end = p->c.pos;
-		if (!skip_cfws(p, &saw))
+		if ((r = next_dot(p, &o, &obs)) < 0)
 			return false;
-		if (peek(p) != '.')
+		if (r == 0)
 			break;
-		obs = obs || saw;
-		put_byte(&o, '.');
-		advance(p, 1);
-		if (!skip_cfws(p, &saw))
-			return false;
-		obs = obs || saw;
 	}
 	if (peek(p) != '@')
 		return fail_unexpected(p, "expected '.' or '@'");
@@ -831,8 +851,9 @@ parse_domain(struct ap *p, struct inkan_addr_mailbox *mb)
 	uint8_t text[MSG_LEX_DOMAIN_IN_MAX];
 	struct sink o = { text, 0, sizeof(text), false };
 	size_t raw_start, raw_end;
-	bool obs = false, saw;
+	bool obs = false;
 	int ch;
+	int r;
 
 	if (!skip_cfws(p, NULL))
 		return false;
@@ -873,16 +894,10 @@ parse_domain(struct ap *p, struct inkan_addr_mailbox *mb)
 		if (!lex_atom(p, &o))
 			return false;
 		raw_end = p->c.pos;
-		if (!skip_cfws(p, &saw))
+		if ((r = next_dot(p, &o, &obs)) < 0)
 			return false;
-		if (peek(p) != '.')
+		if (r == 0)
 			break;
-		obs = obs || saw;
-		put_byte(&o, '.');
-		advance(p, 1);
-		if (!skip_cfws(p, &saw))
-			return false;
-		obs = obs || saw;
 	}
 	if (obs && !note_obs(p))
 		return false;
