@@ -94,6 +94,20 @@ extern "C" {
    seconds whatever the DNS TTL says. */
 #define INKAN_DKIM_KEY_CACHE_MAX 1024
 #define INKAN_DKIM_KEY_CACHE_TTL_MAX 86400
+/* Authentication-Results (lib/authres, RFC 8601). */
+/* One field value: a busy receiver's field with a dozen results is under
+   4 KB; the header parser already caps a field at hdr_field_max. */
+#define INKAN_AUTHRES_FIELD_MAX 65536
+/* Results (resinfo) in one field, and properties in one result: a DKIM
+   result has five, RFC 8601 registers a handful per method. */
+#define INKAN_AUTHRES_RESULTS_MAX 100
+#define INKAN_AUTHRES_PROPS_MAX 32
+/* Nesting of ( comments ) (RFC 5322 3.2.2): real fields nest none. */
+#define INKAN_AUTHRES_COMMENT_DEPTH 16
+/* ARC (lib/arc). RFC 8617 4.2.1: instance values range from 1 to 50; a
+   chain with more ARC Sets fails (5.2 step 1), and a sealer cannot add a
+   51st. */
+#define INKAN_ARC_INSTANCES_MAX 50
 
 struct inkan_limits {
 	/* lib/msg header parser */
@@ -131,6 +145,13 @@ struct inkan_limits {
 	size_t dkim_key_records_max;
 	size_t dkim_key_cache_max;
 	unsigned dkim_key_cache_ttl_max;
+	/* lib/authres */
+	size_t authres_field_max;
+	size_t authres_results_max;
+	size_t authres_props_max;
+	size_t authres_comment_depth;
+	/* lib/arc */
+	size_t arc_instances_max;
 };
 
 /* Fills *lim with the defaults above. */

@@ -34,6 +34,11 @@ static const struct inkan_limits defaults = {
 	.dkim_key_records_max = INKAN_DKIM_KEY_RECORDS_MAX,
 	.dkim_key_cache_max = INKAN_DKIM_KEY_CACHE_MAX,
 	.dkim_key_cache_ttl_max = INKAN_DKIM_KEY_CACHE_TTL_MAX,
+	.authres_field_max = INKAN_AUTHRES_FIELD_MAX,
+	.authres_results_max = INKAN_AUTHRES_RESULTS_MAX,
+	.authres_props_max = INKAN_AUTHRES_PROPS_MAX,
+	.authres_comment_depth = INKAN_AUTHRES_COMMENT_DEPTH,
+	.arc_instances_max = INKAN_ARC_INSTANCES_MAX,
 };
 
 void
