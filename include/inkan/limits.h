@@ -109,6 +109,25 @@ extern "C" {
    51st. */
 #define INKAN_ARC_INSTANCES_MAX 50
 
+/* DMARC (lib/dmarc). */
+/* One DMARC Policy Record (TXT strings joined). RFC 9989 4.7 records are
+   short; a few rua/ruf URIs fit in 1 KB. Longer is not a record. */
+#define INKAN_DMARC_RECORD_MAX 4096
+/* Tags in one record: RFC 9989 9.3 registers 14; the rest is padding. */
+#define INKAN_DMARC_TAGS_MAX 64
+/* URIs kept per rua= or ruf=; RFC 9990 2.1 expects a receiver to send to
+   at least two, and a long list only multiplies outgoing mail. */
+#define INKAN_DMARC_URIS_MAX 16
+/* Parsed records (and "no record" answers) a context caches. */
+#define INKAN_DMARC_CACHE_MAX 4096
+/* Seconds a "no DMARC record" answer is cached when DNS gives no TTL, and
+   the longest it is cached whatever DNS says. */
+#define INKAN_DMARC_NEGATIVE_TTL 300
+/* RFC 9989 11.5: Author Domains evaluated for one From field under
+   INKAN_DMARC_MULTI_EACH ("limiting the number of Author Domains
+   processed will avoid this risk"). Each costs up to 3 tree walks. */
+#define INKAN_DMARC_FROM_DOMAINS_MAX 4
+
 struct inkan_limits {
 	/* lib/msg header parser */
 	size_t hdr_line_max;
@@ -152,6 +171,13 @@ struct inkan_limits {
 	size_t authres_comment_depth;
 	/* lib/arc */
 	size_t arc_instances_max;
+	/* lib/dmarc */
+	size_t dmarc_record_max;
+	size_t dmarc_tags_max;
+	size_t dmarc_uris_max;
+	size_t dmarc_cache_max;
+	unsigned dmarc_negative_ttl;
+	size_t dmarc_from_domains_max;
 };
 
 /* Fills *lim with the defaults above. */
