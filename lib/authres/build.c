@@ -107,8 +107,8 @@ is_addr(const char *s)
 	return true;
 }
 
-/* Appends s as a quoted-string; bytes that are not printable ASCII
- * become '?', so the field stays 7-bit and on its lines. */
+/* Appends s as a quoted-string; bytes that are neither printable ASCII
+ * nor HTAB become '?', so the field stays 7-bit and on its lines. */
 static enum inkan_status
 append_quoted(struct inkan_buf *b, const char *s)
 {
@@ -120,7 +120,8 @@ append_quoted(struct inkan_buf *b, const char *s)
 		c = (uint8_t)s[i];
 		if (c == '"' || c == '\\')
 			inkan_buf_append_byte(b, '\\');
-		inkan_buf_append_byte(b, (c < 0x20 || c > 0x7e) ? '?' : c);
+		inkan_buf_append_byte(
+		    b, ((c < 0x20 && c != '\t') || c > 0x7e) ? '?' : c);
 	}
 	return inkan_buf_append_byte(b, '"');
 }
