@@ -160,8 +160,10 @@ read_keyword(struct parser *p, const char *what, struct inkan_view *v_r)
 		check_ctl(p);
 		return fail(p, INKAN_ERR_SYNTAX, "expected %s", what);
 	}
-	if (v_r->ptr[v_r->len - 1] == '-')
+	if (v_r->ptr[v_r->len - 1] == '-') {
+		inkan_cursor_seek(&p->c, p->c.pos - v_r->len);
 		return fail(p, INKAN_ERR_SYNTAX, "%s ends in a hyphen", what);
+	}
 	return true;
 }
 
