@@ -262,8 +262,9 @@ struct inkan_dmarc_record {
  *
  * Returns INKAN_OK for a DMARC record (whatever the warnings say: check
  * rec->flags for INKAN_DMARC_REC_NOT_APPLIED); INKAN_ERR_SYNTAX when it is
- * not one (no v=DMARC1 first, a malformed tag list, a NUL byte: RFC 9989
- * 4.7 "the entire record MUST be ignored"), with *err_r (if err_r is not
+ * not one (no v=DMARC1 first, or a NUL byte: RFC 9989 4.7 "the entire
+ * record MUST be ignored"; a malformed tag after v=DMARC1 is only a
+ * warning, 4.8), with *err_r (if err_r is not
  * NULL) set to a static sentence saying why; INKAN_ERR_LIMIT past
  * dmarc_record_max bytes or dmarc_tags_max tags; INKAN_ERR_NOMEM;
  * INKAN_ERR_INVAL. *rec_r is NULL on any error.
@@ -418,7 +419,9 @@ struct inkan_dmarc_lookup {
 	const struct inkan_dmarc_record *record;
 	/* The Organizational Domain of domain (RFC 9989 4.10.2 selection
 	   over the walk's records; without records: domain itself; RFC
-	   7489 mode: PSL). NULL only for TEMPERROR. */
+	   7489 mode: PSL). NULL when a query needed for it failed
+	   temporarily (status TEMPERROR, or FOUND with the record at the
+	   domain itself and a later query of the walk failing). */
 	const char *org_domain;
 	/* Which policy tag applies to the Author Domain by 4.10.1: p when
 	   the record is the Author Domain's own, else sp (np applies only
@@ -456,8 +459,11 @@ INKAN_API void inkan_dmarc_lookup_free(struct inkan_dmarc_lookup **lk);
  * tree walk; RFC 7489 3.2 by the PSL in RFC 7489 mode), written to
  * org_r[0..size) NUL-terminated, lowercase, no trailing dot; size must be
  * at least INKAN_DNS_NAME_MAX + 1. Returns INKAN_OK; INKAN_ERR_DNS when a
- * query of the walk failed temporarily (org_r is then ""); INKAN_ERR_SYNTAX
- * for a domain that is not a domain name; INKAN_ERR_INVAL; INKAN_ERR_NOMEM.
+ * query of the walk failed temporarily (org_r is then ""); in RFC 7489
+ * mode INKAN_ERR_NOTFOUND when domain is itself a public suffix (RFC 7489
+ * 3.2 then names no Organizational Domain; org_r is domain, which is what
+ * alignment uses); INKAN_ERR_SYNTAX for a domain that is not a domain
+ * name; INKAN_ERR_INVAL; INKAN_ERR_NOMEM.
  */
 INKAN_API enum inkan_status inkan_dmarc_org_domain(
     struct inkan_dmarc *dmarc, const char *domain, char *org_r, size_t size);
@@ -676,18 +682,32 @@ enum inkan_dmarc_external {
 INKAN_API const char *inkan_dmarc_external_name(enum inkan_dmarc_external e);
 
 /*
- * RFC 9990 3 (RFC 9989 11.6): may reports about policy_domain go to
- * dest_host (the host of a rua=/ruf= URI)? When the two have different
- * Organizational Domains, queries TXT at
- * <policy_domain>._report._dmarc.<dest_host> (through the cache) and
- * authorises when exactly one string set there starts with v=DMARC1.
+ * RFC 9990 3 (RFC 9989 11.6): may reports about policy_domain (where the
+ * DMARC Policy Record was found) go to dest_host (the host of a rua= or
+ * ruf= URI, struct inkan_dmarc_uri.host)?
+ *
+ * NOT_NEEDED when the Organizational Domains of the two are the same.
+ * Otherwise queries TXT at <policy_domain>._report._dmarc.<dest_host>
+ * (through the cache): AUTHORISED when at least one string set there
+ * starts with v=DMARC1 (RFC 9990 3 steps 6 to 8); NOT_AUTHORISED when none
+ * does, or when that name would be longer than DNS allows (step 4);
+ * TEMPERROR when the query (or an Organizational Domain walk) failed
+ * temporarily (step 5: the receiver may try again later).
+ *
+ * RFC 9990 3 step 9: when AUTHORISED and the record found there has a
+ * rua= tag, *override_r (if override_r is not NULL) is set to that record
+ * (the caller frees it with inkan_dmarc_record_free()); its rua URIs
+ * replace the policy's, but only those whose host is dest_host may be
+ * used. Else *override_r is NULL.
+ *
  * Sets *ext_r, and *why_r (if not NULL) to a static sentence. Returns
- * INKAN_OK; INKAN_ERR_SYNTAX for names that are not domain names or a
- * query name over 253 characters; INKAN_ERR_NOMEM.
+ * INKAN_OK; INKAN_ERR_SYNTAX when policy_domain or dest_host is not a
+ * domain name; INKAN_ERR_INVAL; INKAN_ERR_NOMEM.
  */
 INKAN_API enum inkan_status inkan_dmarc_external_check(
     struct inkan_dmarc *dmarc, const char *policy_domain, const char *dest_host,
-    enum inkan_dmarc_external *ext_r, const char **why_r);
+    enum inkan_dmarc_external *ext_r, const char **why_r,
+    struct inkan_dmarc_record **override_r);
 
 #ifdef __cplusplus
 }
