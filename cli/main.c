@@ -12,6 +12,7 @@ static const struct cli_command commands[] = {
 	{ "dns", "look up DNS records (dns lookup NAME TYPE)", cli_cmd_dns },
 	{ "spf", "check SPF (spf --ip ADDR --sender ADDR)", cli_cmd_spf },
 	{ "dkim", "DKIM: verify, sign, keygen (dkim --help)", cli_cmd_dkim },
+	{ "dmarc", "DMARC: policy lookup (dmarc lookup DOMAIN)", cli_cmd_dmarc },
 	{ "version", "print the version", NULL },
 };
 
