@@ -245,6 +245,7 @@ assemble(struct inkan_arc_verify *v, struct found *found, size_t n)
 	/* Step 1: more than 50 sets (an instance past the limit). */
 	for (i = 0; i < n; i++)
 		if (found[i].too_big) {
+			v->too_many = true;
 			structure_error(v, 0,
 			    say(v, "more ARC Sets than allowed",
 				"an %s has an instance above %zu: more ARC "
