@@ -54,7 +54,7 @@ check_uris(const struct inkan_dmarc_uri *u, size_t n, size_t max)
 static void
 parse(const uint8_t *data, size_t size, const struct inkan_limits *lim)
 {
-	struct inkan_dmarc_record *rec = NULL;
+	struct inkan_dmarc_record *rec = NULL, *extra;
 	const char *err = NULL;
 	enum inkan_status st;
 	bool dmarc = dmarc_starts_with_version(data, size);
@@ -98,7 +98,11 @@ parse(const uint8_t *data, size_t size, const struct inkan_limits *lim)
 		CHECK(rec->warnings[i] != NULL);
 		check_str(rec->warnings[i]);
 	}
-	dmarc_record_ref(rec);
+	/* Two owners: the first free leaves the record alive. */
+	extra = rec;
+	dmarc_record_ref(extra);
+	inkan_dmarc_record_free(&extra);
+	CHECK(extra == NULL && rec->text != NULL);
 	inkan_dmarc_record_free(&rec);
 	CHECK(rec == NULL);
 }
