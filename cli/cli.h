@@ -50,5 +50,7 @@ int cli_cmd_dns(int argc, char **argv, const struct cli_opts *o);
 int cli_cmd_spf(int argc, char **argv, const struct cli_opts *o);
 int cli_cmd_dkim(int argc, char **argv, const struct cli_opts *o);
 int cli_cmd_dmarc(int argc, char **argv, const struct cli_opts *o);
+int cli_cmd_arc(int argc, char **argv, const struct cli_opts *o);
+int cli_cmd_verify(int argc, char **argv, const struct cli_opts *o);
 
 #endif
