@@ -411,7 +411,13 @@ cmd_lookup(int argc, char **argv, const struct cli_opts *o)
 	if (st == INKAN_OK)
 		st = inkan_dmarc_lookup(dmarc, domain, &lk);
 	if (st == INKAN_ERR_SYNTAX) {
-		cli_warn("dmarc lookup: '%s' is not a domain name", domain);
+		struct inkan_buf esc;
+
+		inkan_buf_init(&esc, 4 * strlen(domain) + 1);
+		inkan_escape(domain, strlen(domain), &esc);
+		cli_warn("dmarc lookup: '%s' is not a domain name",
+		    inkan_buf_cstr(&esc));
+		inkan_buf_clear(&esc);
 		rc = EX_DATAERR;
 		goto out;
 	}
