@@ -540,6 +540,52 @@ test_limits(void **state)
 	inkan_buf_clear(&m);
 }
 
+/* The chain's key lookup budget (arc_key_lookups_max), with the key
+   cache off so that every check is a lookup. */
+static void
+test_lookup_budget(void **state)
+{
+	static const struct {
+		size_t budget;
+		enum inkan_arc_cv want;
+		unsigned oldest;
+	} cases[] = {
+		{ 4, INKAN_ARC_PASS, 0 }, /* AMS 2, AS 2, AS 1, AMS 1 */
+		{ 3, INKAN_ARC_PASS, 2 }, /* AMS 1 (oldest-pass) not checked */
+		{ 2, INKAN_ARC_FAIL, 0 }, /* AS 1 not checked */
+		{ 0, INKAN_ARC_FAIL, 0 },
+	};
+	struct fixture *fx = *state;
+	struct inkan_limits lim;
+	struct inkan_dkim *dkim = NULL;
+	struct inkan_arc *arc = NULL;
+	struct inkan_buf m;
+	struct got g;
+	size_t i;
+
+	start(&m);
+	seal(fx, 0, &m);
+	seal(fx, 1, &m);
+	for (i = 0; i < NCASES(cases); i++) {
+		inkan_limits_default(&lim);
+		lim.dkim_key_cache_max = 0;
+		lim.arc_key_lookups_max = cases[i].budget;
+		assert_int_equal(
+		    inkan_dkim_new(fx->r, &lim, NULL, &dkim), INKAN_OK);
+		assert_int_equal(inkan_arc_new(dkim, &arc), INKAN_OK);
+		g = validate_with(arc, m.data, m.len, 0);
+		if (g.cv != cases[i].want || g.oldest_pass != cases[i].oldest)
+			fail_msg("budget %zu: got %s oldest-pass %u (%s), "
+				 "want %s %u",
+			    cases[i].budget, inkan_arc_cv_name(g.cv),
+			    g.oldest_pass, g.reason,
+			    inkan_arc_cv_name(cases[i].want), cases[i].oldest);
+		inkan_arc_free(&arc);
+		inkan_dkim_free(&dkim);
+	}
+	inkan_buf_clear(&m);
+}
+
 /* Options the sealer refuses, and the AAR it builds. */
 struct opt_case {
 	const char *name;
@@ -772,6 +818,7 @@ main(void)
 		cmocka_unit_test(test_oldest_pass),
 		cmocka_unit_test(test_tamper),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_lookup_budget),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_lf),
 		cmocka_unit_test(test_errors),
