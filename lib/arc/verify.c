@@ -207,13 +207,14 @@ collect(struct inkan_arc_verify *v, struct found **found_r, size_t *n_r)
 	n = 0;
 	for (i = 0; i < m->nfields; i++) {
 		struct dkim_field *f = &m->fields[i];
-		struct found *e = &found[n];
-
-		e->kind =
+		enum arc_kind kind =
 		    arc_field_kind(inkan_view_make(f->raw.ptr, f->name_len));
-		if (e->kind == ARC_NOT)
+		struct found *e;
+
+		if (kind == ARC_NOT)
 			continue;
-		n++;
+		e = &found[n++];
+		e->kind = kind;
 		e->field = i;
 		if (e->kind == ARC_AAR) {
 			arc_parse_aar(

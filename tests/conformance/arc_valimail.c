@@ -469,12 +469,15 @@ seal_case(struct inkan_resolver *r, const struct signing *sg, const char *id,
 		    inkan_arc_seal_chain(s)->reason);
 		goto out;
 	}
-	ok = field_matches(
-		 inkan_buf_cstr(&out), "ARC-Seal", as, id, o->verbose) &
-	    field_matches(inkan_buf_cstr(&out), "ARC-Message-Signature", ams,
-		id, o->verbose) &
-	    field_matches(inkan_buf_cstr(&out), "ARC-Authentication-Results",
-		aar, id, o->verbose);
+	/* Each field is compared (and printed when it differs). */
+	ok =
+	    field_matches(inkan_buf_cstr(&out), "ARC-Seal", as, id, o->verbose);
+	ok = field_matches(inkan_buf_cstr(&out), "ARC-Message-Signature", ams,
+		 id, o->verbose) &&
+	    ok;
+	ok = field_matches(inkan_buf_cstr(&out), "ARC-Authentication-Results",
+		 aar, id, o->verbose) &&
+	    ok;
 	if (ok && o->verbose)
 		dkim_ok(&ty->c, "%s: AS, AMS and AAR as expected (chain: %s)",
 		    id, inkan_arc_cv_name(inkan_arc_seal_chain(s)->cv));
