@@ -307,6 +307,59 @@ test_chunks_and_warm_caches(void **state)
 	inkan_buf_clear(&msg);
 }
 
+/* A message with an ARC set: arc=pass with smtp.remote-ip in the field. */
+static void
+test_arc(void **state)
+{
+	const char *text = "From: a@example.com\nSubject: arc\n\nforwarded\n";
+	struct inkan_arc_seal_options o;
+	struct inkan_arc_seal *s = NULL;
+	struct inkan_arc *arc = NULL;
+	struct inkan_verify_msg *m = NULL;
+	const struct inkan_arc_result *r;
+	struct inkan_buf signed_msg, sealed;
+	const char *field;
+
+	(void)state;
+	inkan_buf_init(&signed_msg, 65536);
+	inkan_buf_init(&sealed, 65536);
+	sign(text, "example.com", &signed_msg);
+	assert_int_equal(inkan_arc_new(fx.dkim, &arc), INKAN_OK);
+	inkan_arc_seal_options_init(&o);
+	o.domain = "example.com";
+	o.selector = "sel";
+	o.aar_results = "fwd.example.com; spf=pass smtp.mailfrom=a@example.com";
+	assert_int_equal(
+	    inkan_arc_seal_new(arc, &o, fx.key, INKAN_DKIM_ALLOW_LF, &s),
+	    INKAN_OK);
+	assert_int_equal(
+	    inkan_arc_seal_feed(s, signed_msg.data, signed_msg.len), INKAN_OK);
+	assert_int_equal(inkan_arc_seal_finish(s, &sealed), INKAN_OK);
+	assert_true(inkan_arc_seal_added(s));
+	inkan_arc_seal_free(&s);
+	inkan_arc_free(&arc);
+	inkan_buf_append(&sealed, signed_msg.data, signed_msg.len);
+
+	assert_int_equal(run("2001:db8::25", "fwd.example.com", "a@example.com",
+			     sealed.data, sealed.len, 100, &m),
+	    INKAN_OK);
+	r = inkan_verify_arc(m);
+	assert_non_null(r);
+	assert_int_equal(r->cv, INKAN_ARC_PASS);
+	field = inkan_verify_authres(m);
+	if (strstr(field, "arc=pass smtp.remote-ip=\"2001:db8::25\"") == NULL) {
+		print_error(
+		    "no arc=pass with the client address in:\n%s\n", field);
+		fail();
+	}
+	/* SPF fails (an address outside the record), DKIM still aligns. */
+	assert_int_equal(inkan_verify_spf(m)->result, INKAN_SPF_FAIL);
+	assert_int_equal(inkan_verify_dmarc(m)->result, INKAN_DMARC_PASS);
+	inkan_verify_msg_free(&m);
+	inkan_buf_clear(&signed_msg);
+	inkan_buf_clear(&sealed);
+}
+
 static void
 test_errors(void **state)
 {
@@ -354,6 +407,7 @@ main(void)
 		cmocka_unit_test(test_pipeline),
 		cmocka_unit_test(test_authres),
 		cmocka_unit_test(test_chunks_and_warm_caches),
+		cmocka_unit_test(test_arc),
 		cmocka_unit_test(test_errors),
 	};
 
