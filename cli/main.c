@@ -12,7 +12,7 @@ static const struct cli_command commands[] = {
 	{ "dns", "look up DNS records (dns lookup NAME TYPE)", cli_cmd_dns },
 	{ "spf", "check SPF (spf --ip ADDR --sender ADDR)", cli_cmd_spf },
 	{ "dkim", "DKIM: verify, sign, keygen (dkim --help)", cli_cmd_dkim },
-	{ "dmarc", "DMARC: policy lookup (dmarc lookup DOMAIN)", cli_cmd_dmarc },
+	{ "dmarc", "DMARC: policy lookup (dmarc --help)", cli_cmd_dmarc },
 	{ "arc", "ARC: verify, seal (arc --help)", cli_cmd_arc },
 	{ "verify", "SPF, DKIM, ARC, DMARC of a message (verify --help)",
 	    cli_cmd_verify },
