@@ -417,6 +417,21 @@ test_verdict_fields(void **state)
 		assert_non_null(strstr(v->reason, "does not exist"));
 		inkan_dmarc_verdict_free(&v);
 	}
+	/* A From field that needed recovery: evaluated, with a warning. */
+	{
+		static const struct msg rec = { "Alice <alice@example.com", 0,
+			NULL, MF, NULL, "example.com", P, NULL, 0 };
+		size_t k;
+		bool warned = false;
+
+		v = eval1(d, &rec);
+		assert_int_equal(v->result, INKAN_DMARC_PASS);
+		for (k = 0; k < v->nwarnings; k++)
+			if (strstr(v->warnings[k], "not RFC 5322") != NULL)
+				warned = true;
+		assert_true(warned);
+		inkan_dmarc_verdict_free(&v);
+	}
 	inkan_dmarc_free(&d);
 	inkan_resolver_free(&r);
 }
