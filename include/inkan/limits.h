@@ -95,6 +95,19 @@ extern "C" {
 #define INKAN_DKIM_KEY_CACHE_MAX 1024
 #define INKAN_DKIM_KEY_CACHE_TTL_MAX 86400
 
+/* MTA-STS (lib/mtasts). RFC 8461 3.3 leaves the size to the sender; 64 KiB
+   is what deployed senders (postfix-mta-sts-resolver, mox) allow, and far
+   more than any real policy needs. */
+#define INKAN_MTASTS_POLICY_MAX 65536
+/* mx patterns in one policy: a policy lists a domain's MX hosts. */
+#define INKAN_MTASTS_MX_MAX 256
+
+/* TLS-RPT (lib/tlsrpt). One record, TXT strings joined. */
+#define INKAN_TLSRPT_RECORD_MAX 4096
+/* rua URIs in one record: RFC 8460 3 allows a list; more than a few is
+   a mistake or an attack on the reporter. */
+#define INKAN_TLSRPT_RUA_MAX 16
+
 struct inkan_limits {
 	/* lib/msg header parser */
 	size_t hdr_line_max;
@@ -131,6 +144,12 @@ struct inkan_limits {
 	size_t dkim_key_records_max;
 	size_t dkim_key_cache_max;
 	unsigned dkim_key_cache_ttl_max;
+	/* lib/mtasts */
+	size_t mtasts_policy_max;
+	size_t mtasts_mx_max;
+	/* lib/tlsrpt */
+	size_t tlsrpt_record_max;
+	size_t tlsrpt_rua_max;
 };
 
 /* Fills *lim with the defaults above. */

@@ -34,6 +34,10 @@ static const struct inkan_limits defaults = {
 	.dkim_key_records_max = INKAN_DKIM_KEY_RECORDS_MAX,
 	.dkim_key_cache_max = INKAN_DKIM_KEY_CACHE_MAX,
 	.dkim_key_cache_ttl_max = INKAN_DKIM_KEY_CACHE_TTL_MAX,
+	.mtasts_policy_max = INKAN_MTASTS_POLICY_MAX,
+	.mtasts_mx_max = INKAN_MTASTS_MX_MAX,
+	.tlsrpt_record_max = INKAN_TLSRPT_RECORD_MAX,
+	.tlsrpt_rua_max = INKAN_TLSRPT_RUA_MAX,
 };
 
 void
