@@ -144,8 +144,8 @@ INKAN_API void inkan_bimi_record_free(struct inkan_bimi_record **rec);
  * True when a TXT record is meant as a BIMI record: it begins with "v",
  * optional white space, "=", optional white space, "BIMI1" (any case),
  * then its end, white space or ";" (draft: Assertion Record Discovery,
- * step 4). The case is left to the parser, so that "v=bimi1" is reported
- * as a wrong record rather than as no record.
+ * step 4). Leading white space and the case are left to the parser, so
+ * that " v=bimi1" is reported as a wrong record rather than as none.
  */
 INKAN_API bool inkan_bimi_record_is_bimi(const void *text, size_t len);
 

@@ -562,6 +562,13 @@ inkan_bimi_record_parse(const void *text, size_t len,
 	}
 	if ((tags = calloc(len / 2 + 1, sizeof(*tags))) == NULL)
 		return INKAN_ERR_NOMEM;
+	/* draft: bimi-record = bimi-version ..., and bimi-version begins
+	   with "v": no white space before it, though RFC 6376 3.2 would
+	   allow some before other tags. */
+	if (len > 0 && is_fws(p.text[0]))
+		problem(&p, INKAN_BIMI_REC_SYNTAX, 0,
+		    "the record begins with white space: it must begin with "
+		    "v=BIMI1");
 	n = split_tags(&p, tags);
 	check_duplicates(&p, tags, n);
 	check_version(&p, tags, n);
@@ -601,6 +608,7 @@ inkan_bimi_record_is_bimi(const void *text, size_t len)
 	struct inkan_cursor c;
 
 	inkan_cursor_init(&c, text, len);
+	inkan_cursor_skip_while(&c, INKAN_CC_WSP);
 	if (!inkan_cursor_accept(&c, 'v'))
 		return false;
 	inkan_cursor_skip_while(&c, INKAN_CC_WSP);

@@ -90,6 +90,7 @@ static const struct record_case record_cases[] = {
 	{ "double ;", "v=BIMI1;; l=", P(SYNTAX), NULL },
 	{ "leading ;", ";v=BIMI1; l=", P(SYNTAX), NULL },
 	{ "no =", "v=BIMI1; l", P(SYNTAX) | P(L_MISSING), NULL },
+	{ "leading white space", "\tv=BIMI1; l=", P(SYNTAX), NULL },
 	{ "bad tag name", "v=BIMI1; l=; 1x=2", P(SYNTAX), NULL },
 	{ "8-bit value", "v=BIMI1; l=; x=\xc3\xa9", P(SYNTAX), NULL },
 	{ "NUL in value", "v=BIMI1; l=; x=a\0b", P(SYNTAX), NULL },
@@ -200,7 +201,8 @@ test_is_bimi(void **state)
 		{ "v=BIMI1 ", true },
 		{ "v=BIMI10; l=", false },
 		{ "v=spf1 -all", false },
-		{ " v=BIMI1", false },
+		{ " v=BIMI1", true },
+		{ "\tv = BIMI1;", true },
 		{ "l=; v=BIMI1", false },
 		{ "", false },
 	};
