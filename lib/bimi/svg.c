@@ -220,7 +220,8 @@ check_reference(struct check *c, const xmlNode *n, const char *what,
 		ref++;
 		len--;
 	}
-	if (len > 0 && ref[0] == '#')
+	/* An empty reference names nothing (and fetches nothing). */
+	if (len == 0 || ref[0] == '#')
 		return;
 	k = len < sizeof(tmp) - 1 ? len : sizeof(tmp) - 1;
 	memcpy(tmp, ref, k);
