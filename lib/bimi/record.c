@@ -261,6 +261,7 @@ check_version(struct parse *p, const struct tag *tags, size_t n)
 {
 	const struct tag *v = find_tag(tags, n, "v");
 	char s1[200];
+	size_t i;
 
 	if (v == NULL) {
 		problem(p, INKAN_BIMI_REC_V_MISSING, 0,
@@ -272,6 +273,14 @@ check_version(struct parse *p, const struct tag *tags, size_t n)
 		    "v= is not the first tag (the draft: it MUST be)");
 		return;
 	}
+	/* bimi-version and bimi-sep allow WSP only, no line breaks. */
+	for (i = 0; i < p->len && p->text[i] != ';'; i++)
+		if (p->text[i] == '\r' || p->text[i] == '\n') {
+			problem(p, INKAN_BIMI_REC_SYNTAX, i,
+			    "a line break in the v= tag: only spaces and "
+			    "tabs may surround its \"=\" and \";\"");
+			return;
+		}
 	if (v->value.len == 0)
 		problem(p, INKAN_BIMI_REC_V_EMPTY, v->offset,
 		    "v= is empty: it must be BIMI1");

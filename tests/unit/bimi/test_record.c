@@ -91,6 +91,8 @@ static const struct record_case record_cases[] = {
 	{ "leading ;", ";v=BIMI1; l=", P(SYNTAX), NULL },
 	{ "no =", "v=BIMI1; l", P(SYNTAX) | P(L_MISSING), NULL },
 	{ "leading white space", "\tv=BIMI1; l=", P(SYNTAX), NULL },
+	{ "line break in v=", "v=\nBIMI1; l=", P(SYNTAX), NULL },
+	{ "line break after v=", "v=BIMI1\r\n; l=", P(SYNTAX), NULL },
 	{ "bad tag name", "v=BIMI1; l=; 1x=2", P(SYNTAX), NULL },
 	{ "8-bit value", "v=BIMI1; l=; x=\xc3\xa9", P(SYNTAX), NULL },
 	{ "NUL in value", "v=BIMI1; l=; x=a\0b", P(SYNTAX), NULL },
