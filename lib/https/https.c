@@ -176,7 +176,14 @@ on_verify_chain(X509_STORE_CTX *x, void *arg)
 	int ok = X509_verify_cert(x);
 
 	t->chain_checked = true;
-	t->chain_error = ok == 1 ? X509_V_OK : X509_STORE_CTX_get_error(x);
+	t->chain_error = X509_V_OK;
+	if (ok != 1) {
+		t->chain_error = X509_STORE_CTX_get_error(x);
+		/* A failure (ok < 0: an internal error) without a code is
+		   still a chain that did not verify. */
+		if (t->chain_error == X509_V_OK)
+			t->chain_error = X509_V_ERR_UNSPECIFIED;
+	}
 	return ok;
 }
 
@@ -207,6 +214,17 @@ connect_to_line(const char *resolve, struct inkan_buf *out, char *reason)
 	    (int)r.address_port.len, (const char *)r.address_port.ptr);
 }
 
+/* libcurl may speak https and nothing else, redirected or not. */
+static CURLcode
+https_only(CURL *h)
+{
+#if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 */
+	return curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
+#else
+	return curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTPS);
+#endif
+}
+
 /*
  * Everything libcurl is allowed to do, set on h. Every option that makes
  * the fetch safe is set explicitly, even where it is libcurl's default,
@@ -225,16 +243,9 @@ configure(CURL *h, const char *url, const struct inkan_https_options *o,
 	    (rc = curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L)) != CURLE_OK ||
 	    (rc = curl_easy_setopt(h, CURLOPT_USERAGENT, ua)) != CURLE_OK)
 		return rc;
-		/* RFC 8461 3.3: HTTPS only, and never a redirect. */
-#if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0 */
-	if ((rc = curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https")) !=
-	    CURLE_OK)
+	/* RFC 8461 3.3: HTTPS only, and never a redirect. */
+	if ((rc = https_only(h)) != CURLE_OK)
 		return rc;
-#else
-	if ((rc = curl_easy_setopt(
-		 h, CURLOPT_PROTOCOLS, (long)CURLPROTO_HTTPS)) != CURLE_OK)
-		return rc;
-#endif
 	if ((rc = curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L)) !=
 		CURLE_OK ||
 	    (rc = curl_easy_setopt(h, CURLOPT_MAXREDIRS, 0L)) != CURLE_OK)

@@ -43,7 +43,10 @@ fi
 
 # ---- certificates ----------------------------------------------------------
 # One config for everything: the CA and server extensions are chosen with
-# -extensions, the names through the SAN environment variable.
+# -extensions, the names through the SAN environment variable, openssl ca's
+# files are in CADIR.
+CADIR=$tmp
+export CADIR
 cat >"$tmp/openssl.cnf" <<'CNF'
 [req]
 distinguished_name = dn
@@ -60,6 +63,16 @@ keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = serverAuth
 subjectAltName = $ENV::SAN
 authorityKeyIdentifier = keyid
+# openssl ca, only for the expired certificate (x509 -req cannot backdate).
+[testca]
+database = $ENV::CADIR/index.txt
+new_certs_dir = $ENV::CADIR
+serial = $ENV::CADIR/serial
+default_md = sha256
+policy = anything
+unique_subject = no
+[anything]
+commonName = supplied
 CNF
 
 gen() {
@@ -99,6 +112,17 @@ done
 make_cert good ca "$sans"
 make_cert untrusted otherca DNS:mta-sts.untrusted.test
 make_cert wrongname ca DNS:mta-sts.other.test
+# Valid for a day in 2020, from the trusted CA.
+: >"$tmp/index.txt"
+echo 01 >"$tmp/serial"
+SAN=DNS:mta-sts.expired.test gen req -new -config "$tmp/openssl.cnf" \
+	-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout "$tmp/expired.key" -out "$tmp/expired.csr" -subj "/CN=expired"
+SAN=DNS:mta-sts.expired.test gen ca -batch -notext \
+	-config "$tmp/openssl.cnf" -name testca -cert "$tmp/ca.pem" \
+	-keyfile "$tmp/ca.key" -in "$tmp/expired.csr" -out "$tmp/expired.pem" \
+	-startdate 20200101000000Z -enddate 20200102000000Z \
+	-extfile "$tmp/openssl.cnf" -extensions server
 
 # ---- servers ---------------------------------------------------------------
 "$py" "$here/server.py" "$tmp" "$tmp/ports" 2>"$tmp/server.log" &
@@ -117,7 +141,8 @@ while [ ! -s "$tmp/ports" ]; do
 	fi
 	sleep 0.1
 done
-good="" untrusted="" wrongname="" hang="" closed=""
+good="" untrusted="" wrongname="" expired="" plain="" hang="" closed=""
 . "$tmp/ports"
 
-"$driver" "$tmp/ca.pem" "$good" "$untrusted" "$wrongname" "$hang" "$closed"
+"$driver" "$tmp/ca.pem" "$good" "$untrusted" "$wrongname" "$expired" \
+	"$plain" "$hang" "$closed"

@@ -3,7 +3,7 @@
  * against the local servers of tests/https/server.py (started by
  * tests/https/https.sh, which passes the CA file and the ports).
  *
- *	https_driver CA_FILE GOOD UNTRUSTED WRONGNAME HANG CLOSED
+ *	https_driver CA_FILE GOOD UNTRUSTED WRONGNAME EXPIRED PLAIN HANG CLOSED
  *
  * Every name mta-sts.<behaviour>.test is sent to 127.0.0.1:<port> by the
  * resolve option; the certificate is still checked against the name.
@@ -18,7 +18,16 @@
 #include <inkan/https.h>
 #include <inkan/mtasts.h>
 
-enum server { GOOD, UNTRUSTED, WRONGNAME, HANG, CLOSED, NSERVERS };
+enum server {
+	GOOD,
+	UNTRUSTED,
+	WRONGNAME,
+	EXPIRED,
+	PLAIN,
+	HANG,
+	CLOSED,
+	NSERVERS
+};
 
 /* A timeout long enough never to fire for a case that should succeed on a
    loaded machine, and a short one for the cases that must time out. */
@@ -50,6 +59,8 @@ static const struct get_case get_cases[] = {
 	    INKAN_HTTPS_FAIL_CERT_UNTRUSTED, 0, -1, NULL, 0, NULL },
 	{ "name not in the certificate", "wrongname", WRONGNAME, INKAN_ERR_IO,
 	    INKAN_HTTPS_FAIL_CERT_NAME, 0, -1, NULL, 0, NULL },
+	{ "expired certificate", "expired", EXPIRED, INKAN_ERR_IO,
+	    INKAN_HTTPS_FAIL_CERT_UNTRUSTED, 0, -1, NULL, 0, NULL },
 	{ "system store does not trust the test CA", "good", GOOD, INKAN_ERR_IO,
 	    INKAN_HTTPS_FAIL_CERT_UNTRUSTED, 0, -1, NULL, 0, "-" },
 	{ "CA file missing", "good", GOOD, INKAN_ERR_INVAL,
@@ -82,6 +93,8 @@ static const struct get_case get_cases[] = {
 	    INKAN_HTTPS_FAIL_TIMEOUT, 200, -1, NULL, TIMEOUT_SHORT_MS, NULL },
 	{ "server never answers", "good", HANG, INKAN_ERR_IO,
 	    INKAN_HTTPS_FAIL_TIMEOUT, 0, -1, NULL, TIMEOUT_SHORT_MS, NULL },
+	{ "plain HTTP on the HTTPS port", "good", PLAIN, INKAN_ERR_IO,
+	    INKAN_HTTPS_FAIL_TLS, 0, -1, NULL, 0, NULL },
 	{ "nothing listens", "good", CLOSED, INKAN_ERR_IO,
 	    INKAN_HTTPS_FAIL_CONNECT, 0, -1, NULL, 0, NULL },
 };
@@ -107,6 +120,8 @@ static const struct fetch_case fetch_cases[] = {
 	    "not trusted", 0, 0 },
 	{ "name not in the certificate", "wrongname.test", WRONGNAME,
 	    INKAN_ERR_IO, "not valid for the host name", 0, 0 },
+	{ "expired certificate", "expired.test", EXPIRED, INKAN_ERR_IO,
+	    "certificate has expired", 0, 0 },
 	{ "redirect", "redirect.test", GOOD, INKAN_ERR_IO, "redirect", 0, 0 },
 	{ "404", "notfound.test", GOOD, INKAN_ERR_SYNTAX, "404", 0, 0 },
 	{ "text/html", "html.test", GOOD, INKAN_ERR_SYNTAX, "text/plain", 0,
@@ -269,7 +284,7 @@ main(int argc, char **argv)
 	if (argc != 2 + NSERVERS) {
 		fprintf(stderr,
 		    "usage: https_driver CA_FILE GOOD UNTRUSTED "
-		    "WRONGNAME HANG CLOSED\n");
+		    "WRONGNAME EXPIRED PLAIN HANG CLOSED\n");
 		return 2;
 	}
 	ca_file = argv[1];

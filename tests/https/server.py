@@ -8,6 +8,8 @@ Serves, each on a free port chosen by the kernel:
   untrusted  TLS with CERTDIR/untrusted.pem (signed by a CA nobody trusts)
   wrongname  TLS with CERTDIR/wrongname.pem (trusted CA, but only valid
              for mta-sts.other.test)
+  expired    TLS with CERTDIR/expired.pem (trusted CA, expired in 2020)
+  plain      HTTP without TLS: a TLS client gets an HTTP error back
   hang       plain TCP that accepts and never says a word
   closed     a port that was bound and closed again: nothing listens
 and writes "name=port" lines to PORTFILE (atomically) once all listen.
@@ -141,6 +143,7 @@ BEHAVIOURS = {name: getattr(Handler, name) for name in (
 # The other certificates serve the good policy under their own names.
 BEHAVIOURS["untrusted"] = Handler.good
 BEHAVIOURS["wrongname"] = Handler.good
+BEHAVIOURS["expired"] = Handler.good
 
 
 class Server(ThreadingHTTPServer):
@@ -158,6 +161,12 @@ def tls_server(certdir, name):
     # The handshake happens in the request's thread, not in accept().
     srv.socket = ctx.wrap_socket(srv.socket, server_side=True,
                                  do_handshake_on_connect=False)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv.server_address[1]
+
+
+def plain_server():
+    srv = Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     return srv.server_address[1]
 
@@ -189,6 +198,8 @@ def main():
         "good": tls_server(certdir, "good"),
         "untrusted": tls_server(certdir, "untrusted"),
         "wrongname": tls_server(certdir, "wrongname"),
+        "expired": tls_server(certdir, "expired"),
+        "plain": plain_server(),
         "hang": hang_server(),
         "closed": closed_port(),
     }
