@@ -44,7 +44,15 @@
  * an application that also uses libcurl itself should call
  * curl_global_init() (or inkan_https_global_init()) before it starts
  * threads. Each GET uses its own libcurl handle: no connection is reused
- * and nothing is shared between calls.
+ * and nothing is shared between calls. libcurl is told to use no signals
+ * (CURLOPT_NOSIGNAL), as a library in a threaded program must.
+ *
+ * libcurl must use OpenSSL (Debian's libcurl4-openssl-dev): OpenSSL's own
+ * verdict on the certificate chain is what tells an untrusted certificate
+ * (INKAN_HTTPS_FAIL_CERT_UNTRUSTED, with OpenSSL's reason: "unable to get
+ * local issuer certificate", "certificate has expired") from one issued
+ * for another name (INKAN_HTTPS_FAIL_CERT_NAME). With another TLS backend
+ * both are reported as CERT_UNTRUSTED.
  */
 #ifndef INKAN_HTTPS_H
 #define INKAN_HTTPS_H

@@ -142,6 +142,7 @@ while [ ! -s "$tmp/ports" ]; do
 	sleep 0.1
 done
 good="" untrusted="" wrongname="" expired="" plain="" hang="" closed=""
+# shellcheck source=/dev/null
 . "$tmp/ports"
 
 "$driver" "$tmp/ca.pem" "$good" "$untrusted" "$wrongname" "$expired" \
