@@ -25,6 +25,8 @@
  *		puts(look.err.message);	// none, invalid or temperror: why
  *		goto out;
  *	}
+ *	if (look.record->declined)
+ *		goto out;		// bimi=declined
  *	// fetch look.record->location (https), then:
  *	if (inkan_bimi_svg_check(svg, svg_len, NULL, &rep) != INKAN_OK)
  *		goto out;
