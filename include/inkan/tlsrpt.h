@@ -104,9 +104,9 @@ enum inkan_tlsrpt_lookup_status {
  * produced; INKAN_ERR_SYNTAX when domain is not a host name;
  * INKAN_ERR_NOMEM; the resolver's errors.
  */
-INKAN_API enum inkan_status inkan_tlsrpt_record_lookup(
-    struct inkan_resolver *r, const char *domain,
-    const struct inkan_limits *limits, struct inkan_tlsrpt_record **rec_r,
+INKAN_API enum inkan_status inkan_tlsrpt_record_lookup(struct inkan_resolver *r,
+    const char *domain, const struct inkan_limits *limits,
+    struct inkan_tlsrpt_record **rec_r,
     enum inkan_tlsrpt_lookup_status *status_r,
     struct inkan_tlsrpt_error *err_r);
 
