@@ -231,6 +231,37 @@ INKAN_API enum inkan_status inkan_resolver_lookup(struct inkan_resolver *r,
  */
 INKAN_API uint64_t inkan_resolver_queries(const struct inkan_resolver *r);
 
+/* What inkan_dns_txt_pick() found. */
+enum inkan_dns_txt_pick_result {
+	INKAN_DNS_PICK_NONE =
+	    0, /* NXDOMAIN, NODATA, or no record of the kind */
+	INKAN_DNS_PICK_ONE, /* exactly one record of the kind */
+	INKAN_DNS_PICK_SEVERAL, /* more than one: the protocols say none */
+	INKAN_DNS_PICK_TEMPERROR, /* SERVFAIL or TIMEOUT */
+};
+
+/* "none", "one", "several", "temperror"; never NULL. */
+INKAN_API const char *inkan_dns_txt_pick_name(enum inkan_dns_txt_pick_result r);
+
+/*
+ * The record-selection rule that SPF (RFC 7208 4.5), MTA-STS (RFC 8461
+ * 3.1), TLS-RPT (RFC 8460 3) and DMARC share: look up TXT at
+ * <prefix>.<domain> (prefix NULL: at domain), join each record's strings,
+ * discard the records is_kind() says are not of the kind (it sees the
+ * joined text, which may hold NUL), and use the record only when exactly
+ * one is left. On INKAN_DNS_PICK_ONE the text is appended to out (bounded
+ * by out's maximum: INKAN_ERR_LIMIT past it). *result_r says what was
+ * found, *ttl_r (may be NULL) the answer's TTL (0 when unknown). Returns
+ * INKAN_OK whenever a result was produced; INKAN_ERR_SYNTAX when domain is
+ * not a domain name (empty, the root, a leading dot, an empty label, a
+ * label over 63 or a query name over 253 characters); otherwise the
+ * statuses of inkan_resolver_lookup().
+ */
+INKAN_API enum inkan_status inkan_dns_txt_pick(struct inkan_resolver *r,
+    const char *prefix, const char *domain,
+    bool (*is_kind)(const void *text, size_t len), struct inkan_buf *out,
+    enum inkan_dns_txt_pick_result *result_r, uint32_t *ttl_r);
+
 /* Counts of answered lookups by rcode. */
 struct inkan_resolver_stats {
 	uint64_t queries;
