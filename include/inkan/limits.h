@@ -94,6 +94,39 @@ extern "C" {
    seconds whatever the DNS TTL says. */
 #define INKAN_DKIM_KEY_CACHE_MAX 1024
 #define INKAN_DKIM_KEY_CACHE_TTL_MAX 86400
+/* Authentication-Results (lib/authres, RFC 8601). */
+/* One field value: a busy receiver's field with a dozen results is under
+   4 KB; the header parser already caps a field at hdr_field_max. */
+#define INKAN_AUTHRES_FIELD_MAX 65536
+/* Results (resinfo) in one field, and properties in one result: a DKIM
+   result has five, RFC 8601 registers a handful per method. */
+#define INKAN_AUTHRES_RESULTS_MAX 100
+#define INKAN_AUTHRES_PROPS_MAX 32
+/* Nesting of ( comments ) (RFC 5322 3.2.2): real fields nest none. */
+#define INKAN_AUTHRES_COMMENT_DEPTH 16
+/* ARC (lib/arc). RFC 8617 4.2.1: instance values range from 1 to 50; a
+   chain with more ARC Sets fails (5.2 step 1), and a sealer cannot add a
+   51st. */
+#define INKAN_ARC_INSTANCES_MAX 50
+
+/* DMARC (lib/dmarc). */
+/* One DMARC Policy Record (TXT strings joined). RFC 9989 4.7 records are
+   short; a few rua/ruf URIs fit in 1 KB. Longer is not a record. */
+#define INKAN_DMARC_RECORD_MAX 4096
+/* Tags in one record: RFC 9989 9.3 registers 14; the rest is padding. */
+#define INKAN_DMARC_TAGS_MAX 64
+/* URIs kept per rua= or ruf=; RFC 9990 2.1 expects a receiver to send to
+   at least two, and a long list only multiplies outgoing mail. */
+#define INKAN_DMARC_URIS_MAX 16
+/* Parsed records (and "no record" answers) a context caches. */
+#define INKAN_DMARC_CACHE_MAX 4096
+/* Seconds a "no DMARC record" answer is cached when DNS gives no TTL, and
+   the longest it is cached whatever DNS says. */
+#define INKAN_DMARC_NEGATIVE_TTL 300
+/* RFC 9989 11.5: Author Domains evaluated for one From field under
+   INKAN_DMARC_MULTI_EACH ("limiting the number of Author Domains
+   processed will avoid this risk"). Each costs up to 3 tree walks. */
+#define INKAN_DMARC_FROM_DOMAINS_MAX 4
 
 /* MTA-STS (lib/mtasts). RFC 8461 3.3 leaves the size to the sender; 64 KiB
    is what deployed senders (postfix-mta-sts-resolver, mox) allow, and far
@@ -150,6 +183,20 @@ struct inkan_limits {
 	/* lib/tlsrpt */
 	size_t tlsrpt_record_max;
 	size_t tlsrpt_rua_max;
+	/* lib/authres */
+	size_t authres_field_max;
+	size_t authres_results_max;
+	size_t authres_props_max;
+	size_t authres_comment_depth;
+	/* lib/arc */
+	size_t arc_instances_max;
+	/* lib/dmarc */
+	size_t dmarc_record_max;
+	size_t dmarc_tags_max;
+	size_t dmarc_uris_max;
+	size_t dmarc_cache_max;
+	unsigned dmarc_negative_ttl;
+	size_t dmarc_from_domains_max;
 };
 
 /* Fills *lim with the defaults above. */

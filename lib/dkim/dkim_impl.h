@@ -230,4 +230,27 @@ struct inkan_dkim {
 
 int64_t dkim_now(const struct inkan_dkim *dkim);
 
+/* ---- for lib/arc (verify.c, sign.c) -------------------------------------- */
+
+/*
+ * Verifies sig (decoded b=) over data (the canonical header data, RFC
+ * 6376 3.7) with the key at keyname ("selector._domainkey.domain",
+ * lowercase), fetched through d's cache (a lookup counted in *lookups,
+ * refused past dkim_key_lookups_max). Applies the key checks of 6.1.2
+ * (k= fits a=, key h=) and RFC 8301 (no rsa-sha1 unless the policy allows
+ * it, RSA keys of at least rsa_min_bits). Returns PASS, FAIL, PERMERROR or
+ * TEMPERROR; *reason_r is a static sentence, *bits_r the key size (0 when
+ * no key was tried).
+ */
+enum inkan_dkim_result dkim_verify_data(struct inkan_dkim *d,
+    const char *keyname, enum inkan_dkim_algorithm alg, struct inkan_view data,
+    struct inkan_view sig, size_t *lookups, unsigned *bits_r,
+    const char **reason_r);
+
+/* Signs data[0..len) with key (RFC 6376 3.3; RFC 8463 3) and appends the
+   signature in base64 to b64. */
+enum inkan_status dkim_sign_data(struct inkan_dkim *d,
+    struct inkan_dkim_key *key, const uint8_t *data, size_t len,
+    struct inkan_buf *b64);
+
 #endif

@@ -379,28 +379,32 @@ static enum inkan_status
 sign_data(struct inkan_dkim_sign *s, struct inkan_dkim_key *key,
     struct inkan_buf *b64)
 {
-	EVP_MD_CTX *ctx = s->dkim->md;
+	return dkim_sign_data(s->dkim, key, s->tmp.data, s->tmp.len, b64);
+}
+
+enum inkan_status
+dkim_sign_data(struct inkan_dkim *d, struct inkan_dkim_key *key,
+    const uint8_t *data, size_t len, struct inkan_buf *b64)
+{
+	EVP_MD_CTX *ctx = d->md;
 	EVP_PKEY *pk = dkim_key_pkey(key);
 	uint8_t digest[EVP_MAX_MD_SIZE];
 	unsigned dlen = 0;
 	unsigned char *sig = NULL;
 	size_t siglen = 0;
-	const uint8_t *data = s->tmp.data;
-	size_t len = s->tmp.len;
 	bool ed = inkan_dkim_key_algorithm(key) == INKAN_DKIM_ED25519_SHA256;
 	enum inkan_status st = INKAN_ERR_INTERNAL;
 
 	EVP_MD_CTX_reset(ctx);
 	if (ed) {
 		/* RFC 8463 3: Ed25519 over the SHA-256 hash of the data. */
-		if (EVP_Digest(
-			data, len, digest, &dlen, s->dkim->sha256, NULL) != 1)
+		if (EVP_Digest(data, len, digest, &dlen, d->sha256, NULL) != 1)
 			goto out;
 		data = digest;
 		len = dlen;
 	}
-	if (EVP_DigestSignInit(
-		ctx, NULL, ed ? NULL : s->dkim->sha256, NULL, pk) != 1 ||
+	if (EVP_DigestSignInit(ctx, NULL, ed ? NULL : d->sha256, NULL, pk) !=
+		1 ||
 	    EVP_DigestSign(ctx, NULL, &siglen, data, len) != 1)
 		goto out;
 	if ((sig = OPENSSL_malloc(siglen)) == NULL) {

@@ -1384,3 +1384,88 @@ inkan_dkim_verify_error(const struct inkan_dkim_verify *v)
 {
 	return v->error;
 }
+
+/* ---- a signature over given data, for lib/arc ----------------------------
+ */
+
+enum inkan_dkim_result
+dkim_verify_data(struct inkan_dkim *d, const char *keyname,
+    enum inkan_dkim_algorithm alg, struct inkan_view data,
+    struct inkan_view sig, size_t *lookups, unsigned *bits_r,
+    const char **reason_r)
+{
+	struct inkan_dkim_verify shim;
+	struct vsig s;
+	struct dkim_cache_entry *e;
+	enum inkan_dkim_result r = INKAN_DKIM_FAIL;
+	const char *why = NULL;
+	bool owned, verified = false, ed = alg == INKAN_DKIM_ED25519_SHA256;
+	size_t i;
+
+	*bits_r = 0;
+	*reason_r = "the signature does not verify";
+	if (alg == INKAN_DKIM_ALG_UNKNOWN) {
+		*reason_r = "unknown algorithm (a=)";
+		return INKAN_DKIM_PERMERROR;
+	}
+	/* crypto_verify() reads the data from the verifier's tmp buffer and
+	   the signature from a vsig: both are set up here, read-only. */
+	memset(&shim, 0, sizeof(shim));
+	memset(&s, 0, sizeof(s));
+	shim.dkim = d;
+	shim.tmp.data = (uint8_t *)(uintptr_t)data.ptr;
+	shim.tmp.len = data.len;
+	s.md = alg == INKAN_DKIM_RSA_SHA1 ? d->sha1 : d->sha256;
+	s.hashbit =
+	    alg == INKAN_DKIM_RSA_SHA1 ? DKIM_HASH_SHA1 : DKIM_HASH_SHA256;
+	s.sig = (uint8_t *)(uintptr_t)sig.ptr;
+	s.siglen = sig.len;
+	if ((e = get_keys(d, keyname, lookups, &owned)) == NULL) {
+		*reason_r = "out of memory";
+		return INKAN_DKIM_TEMPERROR;
+	}
+	if (e->nkeys == 0) {
+		r = e->fail_result;
+		*reason_r = e->fail_reason;
+		goto out;
+	}
+	for (i = 0; i < e->nkeys && !verified; i++) {
+		struct dkim_pubkey *k = &e->keys[i];
+
+		if ((k->type == INKAN_DKIM_KEY_ED25519) != ed) {
+			if (why == NULL)
+				why = "the key type (k=) does not match a=";
+			continue;
+		}
+		if (k->hashes != 0 && (k->hashes & s.hashbit) == 0) {
+			if (why == NULL)
+				why = "the key record's h= does not allow the "
+				      "hash of a=";
+			continue;
+		}
+		*bits_r = k->bits;
+		why = "";
+		verified = crypto_verify(&shim, &s, k);
+	}
+	if (!verified) {
+		if (why != NULL && why[0] != '\0') {
+			r = INKAN_DKIM_PERMERROR;
+			*reason_r = why;
+		}
+		goto out;
+	}
+	r = INKAN_DKIM_PASS;
+	*reason_r = "the signature verifies";
+	if (alg == INKAN_DKIM_RSA_SHA1 && !d->pol.allow_rsa_sha1) {
+		r = INKAN_DKIM_PERMERROR;
+		*reason_r = "rsa-sha1 is not allowed (RFC 8301 3.1)";
+	} else if (!ed && *bits_r < d->pol.rsa_min_bits) {
+		r = INKAN_DKIM_PERMERROR;
+		*reason_r = "the RSA key is shorter than policy allows (RFC "
+			    "8301 3.2)";
+	}
+out:
+	if (owned)
+		entry_free(e);
+	return r;
+}

@@ -38,6 +38,17 @@ static const struct inkan_limits defaults = {
 	.mtasts_mx_max = INKAN_MTASTS_MX_MAX,
 	.tlsrpt_record_max = INKAN_TLSRPT_RECORD_MAX,
 	.tlsrpt_rua_max = INKAN_TLSRPT_RUA_MAX,
+	.authres_field_max = INKAN_AUTHRES_FIELD_MAX,
+	.authres_results_max = INKAN_AUTHRES_RESULTS_MAX,
+	.authres_props_max = INKAN_AUTHRES_PROPS_MAX,
+	.authres_comment_depth = INKAN_AUTHRES_COMMENT_DEPTH,
+	.arc_instances_max = INKAN_ARC_INSTANCES_MAX,
+	.dmarc_record_max = INKAN_DMARC_RECORD_MAX,
+	.dmarc_tags_max = INKAN_DMARC_TAGS_MAX,
+	.dmarc_uris_max = INKAN_DMARC_URIS_MAX,
+	.dmarc_cache_max = INKAN_DMARC_CACHE_MAX,
+	.dmarc_negative_ttl = INKAN_DMARC_NEGATIVE_TTL,
+	.dmarc_from_domains_max = INKAN_DMARC_FROM_DOMAINS_MAX,
 };
 
 void
