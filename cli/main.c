@@ -12,6 +12,8 @@ static const struct cli_command commands[] = {
 	{ "dns", "look up DNS records (dns lookup NAME TYPE)", cli_cmd_dns },
 	{ "spf", "check SPF (spf --ip ADDR --sender ADDR)", cli_cmd_spf },
 	{ "dkim", "DKIM: verify, sign, keygen (dkim --help)", cli_cmd_dkim },
+	{ "check", "audit a domain's mail security (check DOMAIN)",
+	    cli_cmd_check },
 	{ "version", "print the version", NULL },
 };
 
