@@ -50,5 +50,6 @@ int cli_cmd_dns(int argc, char **argv, const struct cli_opts *o);
 int cli_cmd_spf(int argc, char **argv, const struct cli_opts *o);
 int cli_cmd_dkim(int argc, char **argv, const struct cli_opts *o);
 int cli_cmd_check(int argc, char **argv, const struct cli_opts *o);
+int cli_cmd_setup(int argc, char **argv, const struct cli_opts *o);
 
 #endif

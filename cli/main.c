@@ -14,6 +14,8 @@ static const struct cli_command commands[] = {
 	{ "dkim", "DKIM: verify, sign, keygen (dkim --help)", cli_cmd_dkim },
 	{ "check", "audit a domain's mail security (check DOMAIN)",
 	    cli_cmd_check },
+	{ "setup", "records for a new mail domain (setup DOMAIN --mx HOST)",
+	    cli_cmd_setup },
 	{ "version", "print the version", NULL },
 };
 
