@@ -120,7 +120,7 @@ print_text(const struct inkan_audit_report *rep, bool tty)
 	static const char *const sevc[] = { "\033[2m", "\033[34m", "\033[33m",
 		"\033[31m", "\033[1;31m" };
 	const char *bold = tty ? "\033[1m" : "", *off = tty ? "\033[0m" : "";
-	size_t i, j;
+	size_t i, j, k;
 
 	printf("%s%s: grade %c%s\n", bold, rep->domain, rep->grade, off);
 	if (rep->null_mx)
@@ -150,17 +150,22 @@ print_text(const struct inkan_audit_report *rep, bool tty)
 	printf("  DNSSEC: %s\n", rep->dnssec_secure ? "validated" : "no");
 	if (rep->nfindings == 0)
 		printf("\nNo findings.\n");
-	for (i = 0; i < rep->nfindings; i++) {
-		const struct inkan_audit_finding *f = &rep->findings[i];
+	/* Most severe first. */
+	for (k = INKAN_AUDIT_CRITICAL + 1; k-- > 0;) {
+		for (i = 0; i < rep->nfindings; i++) {
+			const struct inkan_audit_finding *f = &rep->findings[i];
 
-		printf("\n%s%-8s%s %s%s%s\n         %s\n",
-		    tty ? sevc[f->severity] : "",
-		    inkan_audit_severity_name(f->severity), off, bold, f->id,
-		    off, f->message);
-		if (f->evidence[0] != '\0')
-			printf("  seen:  %s\n", f->evidence);
-		if (f->fix[0] != '\0')
-			printf("  fix:   %s\n", f->fix);
+			if ((size_t)f->severity != k)
+				continue;
+			printf("\n%s%-8s%s %s%s%s\n         %s\n",
+			    tty ? sevc[f->severity] : "",
+			    inkan_audit_severity_name(f->severity), off, bold,
+			    f->id, off, f->message);
+			if (f->evidence[0] != '\0')
+				printf("  seen:  %s\n", f->evidence);
+			if (f->fix[0] != '\0')
+				printf("  fix:   %s\n", f->fix);
+		}
 	}
 }
 

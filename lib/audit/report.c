@@ -178,11 +178,36 @@ static const char html_style[] =
     ".fix{background:#f0fff4;display:block;padding:.3em;margin-top:.3em}"
     ".summary{color:#555}";
 
+static void
+html_finding(struct inkan_buf *out, const struct inkan_audit_finding *f)
+{
+	const char *sev = inkan_audit_severity_name(f->severity);
+
+	(void)inkan_buf_printf(
+	    out, "<tr><td class=\"sev %s\">%s</td><td><strong>", sev, sev);
+	html_text(out, f->message);
+	(void)inkan_buf_append_cstr(out, "</strong> <code>");
+	html_text(out, f->id);
+	(void)inkan_buf_append_cstr(out, "</code>");
+	if (f->evidence != NULL && f->evidence[0] != '\0') {
+		(void)inkan_buf_append_cstr(out, "<br>Seen: <code>");
+		html_text(out, f->evidence);
+		(void)inkan_buf_append_cstr(out, "</code>");
+	}
+	if (f->fix != NULL && f->fix[0] != '\0') {
+		(void)inkan_buf_append_cstr(
+		    out, "<span class=\"fix\">Fix: <code>");
+		html_text(out, f->fix);
+		(void)inkan_buf_append_cstr(out, "</code></span>");
+	}
+	(void)inkan_buf_append_cstr(out, "</td></tr>\n");
+}
+
 enum inkan_status
 inkan_audit_report_html(
     const struct inkan_audit_report *rep, struct inkan_buf *out)
 {
-	size_t i, count[INKAN_AUDIT_CRITICAL + 1] = { 0 };
+	size_t i, k, count[INKAN_AUDIT_CRITICAL + 1] = { 0 };
 	char g[2];
 
 	if (rep == NULL || out == NULL)
@@ -217,29 +242,11 @@ inkan_audit_report_html(
 	(void)inkan_buf_append_cstr(out,
 	    "<h2>Findings</h2>\n<table><thead><tr><th>Severity</th>"
 	    "<th>Finding</th></tr></thead><tbody>\n");
-	for (i = 0; i < rep->nfindings; i++) {
-		const struct inkan_audit_finding *f = &rep->findings[i];
-		const char *sev = inkan_audit_severity_name(f->severity);
-
-		(void)inkan_buf_printf(out,
-		    "<tr><td class=\"sev %s\">%s</td><td><strong>", sev, sev);
-		html_text(out, f->message);
-		(void)inkan_buf_append_cstr(out, "</strong> <code>");
-		html_text(out, f->id);
-		(void)inkan_buf_append_cstr(out, "</code>");
-		if (f->evidence != NULL && f->evidence[0] != '\0') {
-			(void)inkan_buf_append_cstr(out, "<br>Seen: <code>");
-			html_text(out, f->evidence);
-			(void)inkan_buf_append_cstr(out, "</code>");
-		}
-		if (f->fix != NULL && f->fix[0] != '\0') {
-			(void)inkan_buf_append_cstr(
-			    out, "<span class=\"fix\">Fix: <code>");
-			html_text(out, f->fix);
-			(void)inkan_buf_append_cstr(out, "</code></span>");
-		}
-		(void)inkan_buf_append_cstr(out, "</td></tr>\n");
-	}
+	/* Most severe first: the page is read top-down by people. */
+	for (k = INKAN_AUDIT_CRITICAL + 1; k-- > 0;)
+		for (i = 0; i < rep->nfindings; i++)
+			if ((size_t)rep->findings[i].severity == k)
+				html_finding(out, &rep->findings[i]);
 	(void)inkan_buf_append_cstr(out,
 	    "</tbody></table>\n<h2>What was found</h2>\n<table><tbody>\n"
 	    "<tr><th>MX</th><td>");
