@@ -141,6 +141,33 @@ extern "C" {
    a mistake or an attack on the reporter. */
 #define INKAN_TLSRPT_RUA_MAX 16
 
+/* HTTPS (lib/https). RFC 8461 3.3 suggests a timeout of one minute for a
+   policy fetch; every GET (lookup, connect, TLS, transfer) gets at most
+   this long. */
+#define INKAN_HTTPS_TIMEOUT_MS 60000u
+/* The largest body a GET accepts unless the caller asks for less or more
+   (an MTA-STS fetch asks for mtasts_policy_max): room for a BIMI SVG
+   (draft-brand-indicators-for-message-identification asks for at most
+   32 KiB) or a certificate chain, yet small enough to hold in memory. */
+#define INKAN_HTTPS_BODY_MAX (1024u * 1024)
+/* The longest URL fetched: more than any policy or BIMI URL needs. */
+#define INKAN_HTTPS_URL_MAX 2048
+
+/* BIMI (lib/bimi). One assertion record, TXT strings joined: two HTTPS
+   URIs and an lps= list; URIs are rarely past 2000 bytes. */
+#define INKAN_BIMI_RECORD_MAX 8192
+/* One SVG indicator. The BIMI draft (Indicator Validation, step 1) leaves
+   the maximum to "the BIMI SVG document"; the BIMI Group's SVG guidance
+   sets 32 kilobytes, and receivers refuse larger logos. Checked before
+   parsing, so nothing larger reaches the XML parser. */
+#define INKAN_BIMI_SVG_MAX 32768
+/* Element nesting in one SVG: logos nest groups a few levels; libxml2
+   alone would allow 256. Bounds the checker's recursion. */
+#define INKAN_BIMI_SVG_DEPTH_MAX 64
+/* Elements in one SVG: 32 KB holds at most about 8000 empty elements;
+   real logos have tens to a few hundred. */
+#define INKAN_BIMI_SVG_ELEMENTS_MAX 4096
+
 struct inkan_limits {
 	/* lib/msg header parser */
 	size_t hdr_line_max;
@@ -197,6 +224,15 @@ struct inkan_limits {
 	size_t dmarc_cache_max;
 	unsigned dmarc_negative_ttl;
 	size_t dmarc_from_domains_max;
+	/* lib/https */
+	unsigned https_timeout_ms;
+	size_t https_body_max;
+	size_t https_url_max;
+	/* lib/bimi */
+	size_t bimi_record_max;
+	size_t bimi_svg_max;
+	size_t bimi_svg_depth_max;
+	size_t bimi_svg_elements_max;
 };
 
 /* Fills *lim with the defaults above. */

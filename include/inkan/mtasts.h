@@ -176,6 +176,33 @@ INKAN_API bool inkan_mtasts_policy_matches(
 INKAN_API enum inkan_status inkan_mtasts_policy_url(
     const char *domain, struct inkan_buf *out);
 
+/* ---- fetching the policy (RFC 8461 3.3) ------------------------------- */
+
+struct inkan_https_options; /* inkan/https.h */
+
+/*
+ * Fetches domain's policy from https://mta-sts.<domain>/.well-known/
+ * mta-sts.txt with inkan_https_get() (HTTPS only, a certificate valid for
+ * mta-sts.<domain> chaining to a trusted root, no redirects, a total
+ * timeout), then checks and parses the answer with
+ * inkan_mtasts_policy_from_response(). domain is a host name in A-labels,
+ * any case, one trailing dot allowed. https (NULL: the defaults of
+ * inkan_https_options_init() with limits) gives the CA file, resolve
+ * override, timeout and User-Agent; its body_max is replaced by
+ * limits->mtasts_policy_max (limits NULL: the defaults). Blocks for at
+ * most the timeout. On success *pol_r is the caller's (free it with
+ * inkan_mtasts_policy_free()). Returns INKAN_OK; INKAN_ERR_INVAL when
+ * domain is not a host name or the options are bad; INKAN_ERR_IO when
+ * the fetch failed (DNS, connect, TLS, certificate, timeout, redirect);
+ * INKAN_ERR_LIMIT for a policy over mtasts_policy_max; INKAN_ERR_SYNTAX
+ * for a status other than 200, a media type other than text/plain or a
+ * policy that does not parse; INKAN_ERR_NOMEM; INKAN_ERR_UNSUPPORTED when
+ * libcurl cannot do HTTPS. err_r (may be NULL) says why in one sentence.
+ */
+INKAN_API enum inkan_status inkan_mtasts_policy_fetch(const char *domain,
+    const struct inkan_https_options *https, const struct inkan_limits *limits,
+    struct inkan_mtasts_policy **pol_r, struct inkan_mtasts_error *err_r);
+
 #ifdef __cplusplus
 }
 #endif

@@ -49,6 +49,13 @@ static const struct inkan_limits defaults = {
 	.dmarc_cache_max = INKAN_DMARC_CACHE_MAX,
 	.dmarc_negative_ttl = INKAN_DMARC_NEGATIVE_TTL,
 	.dmarc_from_domains_max = INKAN_DMARC_FROM_DOMAINS_MAX,
+	.https_timeout_ms = INKAN_HTTPS_TIMEOUT_MS,
+	.https_body_max = INKAN_HTTPS_BODY_MAX,
+	.https_url_max = INKAN_HTTPS_URL_MAX,
+	.bimi_record_max = INKAN_BIMI_RECORD_MAX,
+	.bimi_svg_max = INKAN_BIMI_SVG_MAX,
+	.bimi_svg_depth_max = INKAN_BIMI_SVG_DEPTH_MAX,
+	.bimi_svg_elements_max = INKAN_BIMI_SVG_ELEMENTS_MAX,
 };
 
 void
