@@ -68,29 +68,6 @@ static const char *const signed_names[] = { "from", "to", "cc", "subject",
 	"content-transfer-encoding", "list-unsubscribe" };
 #define NSIGNED (sizeof(signed_names) / sizeof(signed_names[0]))
 
-/* About 800 bytes, as a message arriving at a receiver has them. */
-static const char header_text[] =
-    "Received: from mail-out.example.com (mail-out.example.com "
-    "[192.0.2.25])\r\n"
-    "\tby mx.example.org (inkan) with ESMTPS id 4Qx7Zk1mN2z9abc\r\n"
-    "\tfor <bob@example.org>; Mon, 23 Nov 2026 04:10:59 +0000\r\n"
-    "From: Alice Example <alice@example.com>\r\n"
-    "To: Bob Recipient <bob@example.org>, Carol Other "
-    "<carol@example.net>\r\n"
-    "Cc: Dave Third <dave@example.org>\r\n"
-    "Subject: Quarterly report: the figures for the third quarter and "
-    "the\r\n plan for the next year\r\n"
-    "Date: Mon, 23 Nov 2026 04:10:58 +0000\r\n"
-    "Message-ID: <20261123041058.4Qx7Zk1mN2z9abc@mail-out.example.com>\r\n"
-    "MIME-Version: 1.0\r\n"
-    "Content-Type: text/plain; charset=\"utf-8\"; format=flowed\r\n"
-    "Content-Transfer-Encoding: 7bit\r\n"
-    "List-Unsubscribe: <mailto:unsubscribe@lists.example.com?subject="
-    "unsubscribe>,\r\n"
-    " <https://lists.example.com/unsubscribe/bob%40example.org/"
-    "4Qx7Zk1mN2z9abc>\r\n"
-    "\r\n";
-
 enum op { OP_VERIFY, OP_SIGN };
 
 #define NSIZES 2
@@ -108,11 +85,6 @@ static const struct bench_case {
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
-/* A header field: the bytes of "Name: value" with its folding, without
- * the CRLF that ends it (what libopendkim's dkim_header() takes). */
-struct field {
-	size_t off, len;
-};
 #define FIELDS_MAX 32
 
 /* One message, unsigned and signed (inkan's reference signature first). */
@@ -121,7 +93,7 @@ struct message {
 	struct inkan_buf sig; /* the reference DKIM-Signature field + CRLF */
 	struct inkan_buf signed_msg; /* sig + plain */
 	size_t body_off; /* where the body starts in plain */
-	struct field plain_fields[FIELDS_MAX], signed_fields[FIELDS_MAX];
+	struct bench_field plain_fields[FIELDS_MAX], signed_fields[FIELDS_MAX];
 	size_t nplain_fields, nsigned_fields;
 	/* The floor's input: the canonical signed header fields, the
 	 * DKIM-Signature last and without its b= value or CRLF (RFC 6376
@@ -262,241 +234,13 @@ key_make(void)
 	inkan_buf_cstr(&key.pem);
 }
 
-/* Appends body text lines (single spaces, no trailing space, lines of at
- * most 78 bytes + CRLF) to out until it holds exactly size bytes. The
- * relaxed body canonicalisation leaves such a body as it is. */
-static void
-body_make(struct inkan_buf *out, size_t size)
-{
-	static const char *const words[] = { "the", "quarter", "figures",
-		"show", "steady", "growth", "in", "every", "region", "while",
-		"costs", "fell", "slightly", "compared", "with", "last", "year",
-		"and", "our", "team", "expects", "further", "improvement",
-		"once", "new", "systems", "are", "deployed", "across", "all",
-		"sites", "by", "spring" };
-	const size_t nwords = sizeof(words) / sizeof(words[0]);
-	char line[80];
-	size_t w = 0, len, left, wl;
-
-	while (out->len + 3 <= size) {
-		left = size - out->len;
-		len = 0;
-		for (;;) {
-			wl = strlen(words[w % nwords]);
-			if (len + (len > 0) + wl > 78)
-				break;
-			if (len > 0)
-				line[len++] = ' ';
-			memcpy(line + len, words[w % nwords], wl);
-			len += wl;
-			w = w * 7 + 3; /* a deterministic, unrepetitive walk */
-			w %= 1000003;
-		}
-		/*
-		 * The last lines: a line cut to fit exactly, or cut so that
-		 * one of a single character (3 bytes) can follow; never an
-		 * empty line, which the canonicalisation would remove.
-		 */
-		if (left <= len + 2)
-			len = left - 2;
-		else if (left < len + 2 + 3)
-			len = left - 2 - 3;
-		if (line[len - 1] == ' ')
-			line[len - 1] = '.';
-		inkan_buf_append(out, line, len);
-		inkan_buf_append(out, "\r\n", 2);
-	}
-}
-
-/* Finds the header fields of msg[0..len) (up to the empty line). */
-static size_t
-fields_find(const uint8_t *msg, size_t len, struct field *f, size_t max)
-{
-	size_t n = 0, p = 0, start;
-
-	while (p + 1 < len && !(msg[p] == '\r' && msg[p + 1] == '\n')) {
-		start = p;
-		for (;;) {
-			while (p + 1 < len &&
-			    !(msg[p] == '\r' && msg[p + 1] == '\n'))
-				p++;
-			if (p + 2 < len &&
-			    (msg[p + 2] == ' ' || msg[p + 2] == '\t')) {
-				p += 2; /* folded: the field goes on */
-				continue;
-			}
-			break;
-		}
-		if (n == max)
-			die("too many header fields");
-		f[n].off = start;
-		f[n].len = p - start;
-		n++;
-		p += 2;
-	}
-	return n;
-}
-
-static bool
-is_wsp(uint8_t c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static uint8_t
-lower(uint8_t c)
-{
-	return c >= 'A' && c <= 'Z' ? (uint8_t)(c - 'A' + 'a') : c;
-}
-
-/*
- * Appends field f[0..len) in relaxed canonical form (RFC 6376 3.4.2):
- * name lowercased, unfolded, runs of WSP as one space, none around the
- * colon or at the end; CRLF after it unless last.
- */
-static void
-canon_relaxed(struct inkan_buf *out, const uint8_t *f, size_t len, bool last)
-{
-	size_t p = 0, colon, end = len;
-	bool space = false;
-
-	for (colon = 0; colon < len && f[colon] != ':'; colon++)
-		continue;
-	for (p = 0; p < colon; p++)
-		if (!is_wsp(f[p]))
-			inkan_buf_append_byte(out, lower(f[p]));
-	inkan_buf_append_byte(out, ':');
-	for (p = colon + 1; p < len && is_wsp(f[p]); p++)
-		continue;
-	while (end > p && is_wsp(f[end - 1]))
-		end--;
-	for (; p < end; p++) {
-		if (is_wsp(f[p])) {
-			space = true;
-			continue;
-		}
-		if (space)
-			inkan_buf_append_byte(out, ' ');
-		space = false;
-		inkan_buf_append_byte(out, f[p]);
-	}
-	if (!last)
-		inkan_buf_append(out, "\r\n", 2);
-}
-
-/* The value of tag name= in a DKIM-Signature field (a tag-list, RFC 6376
- * 3.2), as a view into sig; ptr NULL when absent. */
-static struct inkan_view
-tag_value(const uint8_t *sig, size_t len, const char *name)
-{
-	struct inkan_view v = { NULL, 0 };
-	size_t p, start, nl = strlen(name), a, b;
-
-	for (p = 0; p < len && sig[p] != ':'; p++)
-		continue;
-	p++;
-	while (p < len) {
-		start = p;
-		while (p < len && sig[p] != ';')
-			p++;
-		/* start..p is "name=value" with whitespace around. */
-		for (a = start; a < p && is_wsp(sig[a]); a++)
-			continue;
-		for (b = a; b < p && sig[b] != '=' && !is_wsp(sig[b]); b++)
-			continue;
-		if (b - a == nl && memcmp(sig + a, name, nl) == 0) {
-			while (b < p && sig[b] != '=')
-				b++;
-			v.ptr = sig + b + 1;
-			v.len = p - b - 1;
-			return v;
-		}
-		p++;
-	}
-	return v;
-}
-
-/* Converts bare LFs in p[0..len) to CRLF, appending to out. */
-static void
-append_crlf(struct inkan_buf *out, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (p[i] == '\n' && (i == 0 || p[i - 1] != '\r'))
-			inkan_buf_append_byte(out, '\r');
-		inkan_buf_append_byte(out, p[i]);
-	}
-}
-
-/*
- * Builds the floor's input for message m from its reference signature:
- * the canonical header fields named in h= (each message has each once),
- * then the DKIM-Signature with an empty b=; and bh= and b= decoded.
- */
+/* The floor's input for message m, from its reference signature. */
 static void
 floor_input(struct message *m)
 {
-	const uint8_t *msg = m->signed_msg.data, *f;
-	struct inkan_view h, bh, b;
-	struct inkan_buf tmp, sig;
-	size_t i, k, e, len, n;
-
-	inkan_buf_init(&tmp, 4096);
-	inkan_buf_init(&sig, 4096);
 	inkan_buf_init(&m->canon_headers, 8192);
-	f = msg + m->signed_fields[0].off;
-	len = m->signed_fields[0].len;
-	h = tag_value(f, len, "h");
-	bh = tag_value(f, len, "bh");
-	b = tag_value(f, len, "b");
-	if (h.ptr == NULL || bh.ptr == NULL || b.ptr == NULL)
-		die("the reference signature lacks h=, bh= or b=");
-	/* RFC 6376 5.4.2: in h= order; each name is in the message once. */
-	for (i = 0; i < h.len; i = e + 1) {
-		size_t a, e2;
-
-		for (e = i; e < h.len && h.ptr[e] != ':'; e++)
-			continue;
-		for (a = i; a < e && is_wsp(h.ptr[a]); a++)
-			continue;
-		for (e2 = e; e2 > a && is_wsp(h.ptr[e2 - 1]); e2--)
-			continue;
-		n = e2 - a;
-		for (k = 1; k < m->nsigned_fields; k++) {
-			f = msg + m->signed_fields[k].off;
-			if (m->signed_fields[k].len > n && f[n] == ':' &&
-			    strncasecmp((const char *)f,
-				(const char *)h.ptr + a, n) == 0)
-				break;
-		}
-		if (k == m->nsigned_fields)
-			die("a header field named in h= is missing");
-		canon_relaxed(
-		    &m->canon_headers, f, m->signed_fields[k].len, false);
-	}
-	/* The signature field with b='s value left out. */
-	f = msg + m->signed_fields[0].off;
-	len = m->signed_fields[0].len;
-	inkan_buf_append(&sig, f, (size_t)(b.ptr - f));
-	inkan_buf_append(
-	    &sig, b.ptr + b.len, len - (size_t)(b.ptr + b.len - f));
-	canon_relaxed(&m->canon_headers, sig.data, sig.len, true);
-	if (inkan_base64_decode(bh.ptr, bh.len, INKAN_BASE64_SKIP_FWS, &tmp) !=
-		INKAN_OK ||
-	    tmp.len != sizeof(m->bh))
-		die("the reference bh= is not a SHA-256 digest");
-	memcpy(m->bh, tmp.data, sizeof(m->bh));
-	inkan_buf_reset(&tmp);
-	if (inkan_base64_decode(b.ptr, b.len, INKAN_BASE64_SKIP_FWS, &tmp) !=
-		INKAN_OK ||
-	    tmp.len != sizeof(m->b))
-		die("the reference b= is not an RSA-2048 signature");
-	memcpy(m->b, tmp.data, sizeof(m->b));
-	if (m->canon_headers.err != INKAN_OK || sig.err != INKAN_OK)
-		die("out of memory");
-	inkan_buf_clear(&tmp);
-	inkan_buf_clear(&sig);
+	bench_floor_input(m->signed_msg.data, m->signed_fields,
+	    m->nsigned_fields, &m->canon_headers, m->bh, m->b, sizeof(m->b));
 }
 
 /* Makes message i's unsigned form and its header field list. */
@@ -508,12 +252,13 @@ message_make(size_t i)
 	inkan_buf_init(&m->plain, MSG_MAX);
 	inkan_buf_init(&m->sig, 8192);
 	inkan_buf_init(&m->signed_msg, MSG_MAX + 8192);
-	inkan_buf_append(&m->plain, header_text, sizeof(header_text) - 1);
+	inkan_buf_append(
+	    &m->plain, bench_header_text(), strlen(bench_header_text()));
 	m->body_off = m->plain.len;
-	body_make(&m->plain, sizes[i]);
+	bench_body_make(&m->plain, sizes[i]);
 	if (m->plain.err != INKAN_OK || m->plain.len != sizes[i])
 		die("cannot make the message");
-	m->nplain_fields = fields_find(
+	m->nplain_fields = bench_fields_find(
 	    m->plain.data, m->plain.len, m->plain_fields, FIELDS_MAX);
 }
 
@@ -525,14 +270,14 @@ message_sign(size_t i, const uint8_t *sig, size_t len)
 	struct message *m = &messages[i];
 
 	inkan_buf_reset(&m->sig);
-	append_crlf(&m->sig, sig, len);
+	bench_append_crlf(&m->sig, sig, len);
 	inkan_buf_reset(&m->signed_msg);
 	inkan_buf_append(&m->signed_msg, m->sig.data, m->sig.len);
 	inkan_buf_append(&m->signed_msg, m->plain.data, m->plain.len);
 	if (m->sig.err != INKAN_OK || m->signed_msg.err != INKAN_OK)
 		die("out of memory");
-	m->nsigned_fields = fields_find(m->signed_msg.data, m->signed_msg.len,
-	    m->signed_fields, FIELDS_MAX);
+	m->nsigned_fields = bench_fields_find(m->signed_msg.data,
+	    m->signed_msg.len, m->signed_fields, FIELDS_MAX);
 	floor_input(m);
 }
 
@@ -703,7 +448,7 @@ opendkim_key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t buflen)
 
 /* Feeds the header fields and body of msg as a milter would. */
 static DKIM_STAT
-opendkim_feed(DKIM *d, const uint8_t *msg, const struct field *f,
+opendkim_feed(DKIM *d, const uint8_t *msg, const struct bench_field *f,
     size_t nfields, size_t body_off, size_t len)
 {
 	DKIM_STAT st = DKIM_STAT_OK;
@@ -859,21 +604,8 @@ struct floor_ctx {
 static int
 floor_hash(struct floor_ctx *c, const struct message *m, uint8_t hh[32])
 {
-	uint8_t bh[32];
-	unsigned n = 0;
-
-	if (EVP_DigestInit_ex(c->md, c->sha256, NULL) != 1 ||
-	    EVP_DigestUpdate(c->md, m->plain.data + m->body_off,
-		m->plain.len - m->body_off) != 1 ||
-	    EVP_DigestFinal_ex(c->md, bh, &n) != 1 ||
-	    memcmp(bh, m->bh, sizeof(bh)) != 0)
-		return -1;
-	if (EVP_DigestInit_ex(c->md, c->sha256, NULL) != 1 ||
-	    EVP_DigestUpdate(
-		c->md, m->canon_headers.data, m->canon_headers.len) != 1 ||
-	    EVP_DigestFinal_ex(c->md, hh, &n) != 1)
-		return -1;
-	return 0;
+	return bench_floor_hash(c->md, c->sha256, m->plain.data + m->body_off,
+	    m->plain.len - m->body_off, &m->canon_headers, m->bh, hh);
 }
 
 static int
@@ -1118,7 +850,7 @@ check_signatures(
 		if (cases[i].op != OP_SIGN || !col->right[i])
 			continue;
 		inkan_buf_reset(&msg);
-		append_crlf(&msg, sig->data, sig->len);
+		bench_append_crlf(&msg, sig->data, sig->len);
 		inkan_buf_append(&msg, m->plain.data, m->plain.len);
 		if (sig->len == 0 ||
 		    inkan_check(dkim, msg.data, msg.len, got, sizeof(got)) !=

@@ -51,5 +51,8 @@ int cli_cmd_spf(int argc, char **argv, const struct cli_opts *o);
 int cli_cmd_dkim(int argc, char **argv, const struct cli_opts *o);
 int cli_cmd_check(int argc, char **argv, const struct cli_opts *o);
 int cli_cmd_setup(int argc, char **argv, const struct cli_opts *o);
+int cli_cmd_dmarc(int argc, char **argv, const struct cli_opts *o);
+int cli_cmd_arc(int argc, char **argv, const struct cli_opts *o);
+int cli_cmd_verify(int argc, char **argv, const struct cli_opts *o);
 
 #endif

@@ -16,6 +16,10 @@ static const struct cli_command commands[] = {
 	    cli_cmd_check },
 	{ "setup", "records for a new mail domain (setup DOMAIN --mx HOST)",
 	    cli_cmd_setup },
+	{ "dmarc", "DMARC: policy lookup (dmarc --help)", cli_cmd_dmarc },
+	{ "arc", "ARC: verify, seal (arc --help)", cli_cmd_arc },
+	{ "verify", "SPF, DKIM, ARC, DMARC of a message (verify --help)",
+	    cli_cmd_verify },
 	{ "version", "print the version", NULL },
 };
 

@@ -249,11 +249,12 @@ struct inkan_arc_seal_options {
 	 */
 	const char *aar_results;
 	/*
-	 * AMS h=: colon-separated header names. NULL: the same recommended
-	 * set as DKIM signing (inkan_dkim_sign_options), without oversigning
-	 * (RFC 8617 4.1.2 only needs the fields to be covered). ARC header
-	 * fields and Authentication-Results are refused here (RFC 8617 4.1.2:
-	 * MUST NOT be signed): INKAN_ERR_INVAL.
+	 * AMS h=: colon-separated header names. NULL: the recommended set
+	 * of DKIM signing (inkan_dkim_sign_options) and DKIM-Signature (RFC
+	 * 8617 4.1.2: SHOULD be signed), each named as often as it occurs
+	 * (From at least once), without oversigning. ARC header fields and
+	 * Authentication-Results are refused here (RFC 8617 4.1.2: MUST NOT
+	 * be signed): INKAN_ERR_INVAL.
 	 */
 	const char *headers;
 	/*
@@ -290,7 +291,9 @@ INKAN_API enum inkan_status inkan_arc_seal_feed(
  * appends the new ARC Set, instance N+1, to out: ARC-Seal,
  * ARC-Message-Signature, ARC-Authentication-Results, in that order (the
  * order in which the caller writes them on top of the message), each
- * folded and ending in CRLF (LF with INKAN_DKIM_ALLOW_LF).
+ * folded and ending in CRLF (LF with INKAN_DKIM_ALLOW_LF). The AMS b=
+ * value is written unfolded on a line of its own (the AS signs the AMS
+ * as written; this is how the reference sealer writes it).
  *
  * The new AS carries cv=none for the first instance, else the chain's
  * status; a chain that fails validation is sealed with cv=fail, the AS

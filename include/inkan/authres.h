@@ -132,8 +132,9 @@ struct inkan_authres_error {
  * (except HTAB and folding line breaks) are syntax errors anywhere.
  *
  * Strictness, where real fields differ from the grammar: a property value
- * may hold '/' unquoted (base64 header.b values are commonly written so);
- * a final ';' after the last result is accepted. Everything else the
+ * may hold '/', '=' and '?' unquoted (RFC 2045 tspecials, but base64
+ * header.b values are commonly written so); a final ';' after the last
+ * result is accepted. Everything else the
  * grammar refuses is refused, notably a property without "ptype." and an
  * unquoted IPv6 address (':' is a tspecial).
  */

@@ -588,7 +588,10 @@ struct inkan_dmarc_verdict {
 	   field). */
 	enum inkan_addr_from_count from_count;
 	/* Where the record was found, the Author Domain's Organizational
-	   Domain, the record (NULL when none applied). */
+	   Domain, the record (NULL when none applied). org_domain is NULL
+	   also when no walk for it was needed (the record is the Author
+	   Domain's own and alignment was strict or the identifiers were
+	   the Author Domain itself, RFC 9989 4.10.2) or it failed. */
 	const char *policy_domain;
 	const char *org_domain;
 	const char *record_text;

@@ -4,6 +4,7 @@
 #ifndef INKAN_INKAN_H
 #define INKAN_INKAN_H
 
+#include <inkan/authres.h>
 #include <inkan/common.h>
 #include <inkan/dkim.h>
 #include <inkan/dns.h>
@@ -11,5 +12,6 @@
 #include <inkan/msg.h>
 #include <inkan/spf.h>
 #include <inkan/util.h>
+#include <inkan/verify.h>
 
 #endif

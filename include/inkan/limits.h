@@ -108,6 +108,11 @@ extern "C" {
    chain with more ARC Sets fails (5.2 step 1), and a sealer cannot add a
    51st. */
 #define INKAN_ARC_INSTANCES_MAX 50
+/* Key lookups (DNS queries) for one chain, cache hits not counted. A chain
+   of N sets has 2N signatures (RFC 8617 9.2 warns of the DNS load);
+   sealers reuse their keys, so 20 covers ten distinct sealers each with
+   separate seal and message keys. Checks past it fail. */
+#define INKAN_ARC_KEY_LOOKUPS_MAX 20
 
 /* DMARC (lib/dmarc). */
 /* One DMARC Policy Record (TXT strings joined). RFC 9989 4.7 records are
@@ -217,6 +222,7 @@ struct inkan_limits {
 	size_t authres_comment_depth;
 	/* lib/arc */
 	size_t arc_instances_max;
+	size_t arc_key_lookups_max;
 	/* lib/dmarc */
 	size_t dmarc_record_max;
 	size_t dmarc_tags_max;

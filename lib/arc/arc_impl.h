@@ -126,6 +126,7 @@ struct inkan_arc_verify {
 	/* Highest readable instance of any ARC field, and of an AS; the
 	   newest AS's cv= says fail (RFC 8617 5.1 step 2, 5.2 step 2). */
 	unsigned max_instance;
+	bool too_many; /* an instance past arc_instances_max */
 	bool newest_as_fail;
 	const char *structure_why; /* NULL: the structure is valid */
 	unsigned structure_instance;

@@ -7,10 +7,11 @@
  * nothing else, so they are decided then. Every usable AMS gets a body
  * hasher (shared between those that agree on canonicalisation, hash and
  * l=), and the body goes through them and is never kept. At the end the
- * signatures are checked in the order of 5.2: the newest AMS (step 4),
- * the older ones for oldest-pass (step 5), then every AS newest first
- * (step 6). Each check is at most one key lookup through the DKIM
- * context's cache.
+ * signatures are checked: the newest AMS (step 4), every AS newest first
+ * (step 6), then the older AMS for oldest-pass (step 5, which does not
+ * change the status, last so that it cannot use up the key lookups the
+ * others need). Each check is at most one key lookup through the DKIM
+ * context's cache, arc_key_lookups_max per chain.
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -206,13 +207,14 @@ collect(struct inkan_arc_verify *v, struct found **found_r, size_t *n_r)
 	n = 0;
 	for (i = 0; i < m->nfields; i++) {
 		struct dkim_field *f = &m->fields[i];
-		struct found *e = &found[n];
-
-		e->kind =
+		enum arc_kind kind =
 		    arc_field_kind(inkan_view_make(f->raw.ptr, f->name_len));
-		if (e->kind == ARC_NOT)
+		struct found *e;
+
+		if (kind == ARC_NOT)
 			continue;
-		n++;
+		e = &found[n++];
+		e->kind = kind;
 		e->field = i;
 		if (e->kind == ARC_AAR) {
 			arc_parse_aar(
@@ -245,6 +247,7 @@ assemble(struct inkan_arc_verify *v, struct found *found, size_t n)
 	/* Step 1: more than 50 sets (an instance past the limit). */
 	for (i = 0; i < n; i++)
 		if (found[i].too_big) {
+			v->too_many = true;
 			structure_error(v, 0,
 			    say(v, "more ARC Sets than allowed",
 				"an %s has an instance above %zu: more ARC "
@@ -558,6 +561,30 @@ outcome(struct inkan_arc_sig *o, enum inkan_dkim_result r, const char *why,
 	o->key_bits = bits;
 }
 
+/*
+ * Checks s's signature over v->tmp: dkim_verify_data() with the chain's
+ * own key lookup budget (arc_key_lookups_max). lib/dkim refuses a lookup
+ * when the counter it is given has reached its per-message limit, so the
+ * counter passed is 0 while the budget lasts and at that limit after: a
+ * key already in the cache is still used.
+ */
+static enum inkan_dkim_result
+verify_sig(struct inkan_arc_verify *v, const struct arc_sig *s, unsigned *bits,
+    const char **why)
+{
+	const struct inkan_limits *lim = &v->dkim->lim;
+	bool budget = v->lookups < lim->arc_key_lookups_max;
+	size_t n = budget ? 0 : lim->dkim_key_lookups_max;
+	enum inkan_dkim_result r;
+
+	r = dkim_verify_data(v->dkim, s->keyname, s->alg,
+	    inkan_buf_view(&v->tmp), inkan_view_make(s->sig, s->siglen), &n,
+	    bits, why);
+	if (budget && n > 0)
+		v->lookups++;
+	return r;
+}
+
 /* RFC 8617 5.2 steps 4-5: the AMS of instance k (1-based). */
 static bool
 check_ams(struct inkan_arc_verify *v, unsigned k)
@@ -598,9 +625,7 @@ check_ams(struct inkan_arc_verify *v, unsigned k)
 		outcome(o, INKAN_DKIM_TEMPERROR, "out of memory", 0);
 		return false;
 	}
-	r = dkim_verify_data(v->dkim, s->keyname, s->alg,
-	    inkan_buf_view(&v->tmp), inkan_view_make(s->sig, s->siglen),
-	    &v->lookups, &bits, &why);
+	r = verify_sig(v, s, &bits, &why);
 	outcome(o, r, why, bits);
 	return r == INKAN_DKIM_PASS;
 }
@@ -642,9 +667,7 @@ check_as(struct inkan_arc_verify *v, unsigned k)
 		outcome(o, INKAN_DKIM_TEMPERROR, "out of memory", 0);
 		return false;
 	}
-	r = dkim_verify_data(v->dkim, s->keyname, s->alg,
-	    inkan_buf_view(&v->tmp), inkan_view_make(s->sig, s->siglen),
-	    &v->lookups, &bits, &why);
+	r = verify_sig(v, s, &bits, &why);
 	outcome(o, r, why, bits);
 	return r == INKAN_DKIM_PASS;
 }
@@ -678,13 +701,11 @@ validate(struct inkan_arc_verify *v)
 		    n, v->sets[n - 1].ams.reason);
 		return;
 	}
-	/* Step 5: oldest-pass, the older AMS newest first. */
-	for (k = n - 1; k >= 1; k--)
-		if (!check_ams(v, k)) {
-			oldest = k + 1;
-			break;
-		}
-	/* Step 6: every AS, newest first. */
+	/*
+	 * Step 6 before step 5: the result is the same (oldest-pass does
+	 * not affect validity), and the key lookup budget goes first to
+	 * the checks that decide it. Every AS, newest first.
+	 */
 	for (k = n; k >= 1; k--)
 		if (!check_as(v, k)) {
 			r->failed_instance = k;
@@ -693,6 +714,12 @@ validate(struct inkan_arc_verify *v)
 			    "step 6)",
 			    k, v->sets[k - 1].as.reason);
 			return;
+		}
+	/* Step 5: oldest-pass, the older AMS newest first. */
+	for (k = n - 1; k >= 1; k--)
+		if (!check_ams(v, k)) {
+			oldest = k + 1;
+			break;
 		}
 	/* Step 7. */
 	r->cv = INKAN_ARC_PASS;

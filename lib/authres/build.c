@@ -385,7 +385,7 @@ inkan_authres_add_arc(struct inkan_authres_builder *b, const char *result,
 	if (b == NULL)
 		return INKAN_ERR_INVAL;
 	inkan_authres_add(b, "arc", result, reason);
-	/* RFC 8617 9.2 (IANA): header.oldest-pass and smtp.remote-ip. */
+	/* RFC 8617 10.1 (IANA): header.oldest-pass and smtp.remote-ip. */
 	if (oldest_pass > 0) {
 		snprintf(num, sizeof(num), "%u", oldest_pass);
 		inkan_authres_add_prop(b, "header", "oldest-pass", num);

@@ -605,6 +605,27 @@ dmarc_out_hold(struct dmarc_out *o, struct inkan_dmarc_record *rec)
 	return rec;
 }
 
+void
+dmarc_out_adopt(struct dmarc_out *to, struct dmarc_out *from)
+{
+	size_t i;
+
+	for (i = 0; i < from->nrecs; i++) {
+		if (!grow((void **)&to->recs, to->nrecs, &to->caprecs,
+			sizeof(*to->recs))) {
+			/* Keep the reference where it is released. */
+			to->nomem = true;
+			inkan_dmarc_record_free(&from->recs[i]);
+			continue;
+		}
+		to->recs[to->nrecs++] = from->recs[i];
+		from->recs[i] = NULL;
+	}
+	from->nrecs = 0;
+	if (from->nomem)
+		to->nomem = true;
+}
+
 bool
 dmarc_out_finish(struct dmarc_out *o, const struct inkan_dmarc_step **steps_r,
     size_t *nsteps_r, const char *const **warnings_r, size_t *nwarnings_r)

@@ -132,6 +132,8 @@ void dmarc_out_warn(struct dmarc_out *o, const char *fmt, ...)
 /* Keeps a reference to rec for the result's life; returns rec. */
 const struct inkan_dmarc_record *dmarc_out_hold(
     struct dmarc_out *o, struct inkan_dmarc_record *rec);
+/* Moves from's record references to to (both share one arena). */
+void dmarc_out_adopt(struct dmarc_out *to, struct dmarc_out *from);
 /* Copies the lists into the arena; false on failure. */
 bool dmarc_out_finish(struct dmarc_out *o,
     const struct inkan_dmarc_step **steps_r, size_t *nsteps_r,

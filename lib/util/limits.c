@@ -43,6 +43,7 @@ static const struct inkan_limits defaults = {
 	.authres_props_max = INKAN_AUTHRES_PROPS_MAX,
 	.authres_comment_depth = INKAN_AUTHRES_COMMENT_DEPTH,
 	.arc_instances_max = INKAN_ARC_INSTANCES_MAX,
+	.arc_key_lookups_max = INKAN_ARC_KEY_LOOKUPS_MAX,
 	.dmarc_record_max = INKAN_DMARC_RECORD_MAX,
 	.dmarc_tags_max = INKAN_DMARC_TAGS_MAX,
 	.dmarc_uris_max = INKAN_DMARC_URIS_MAX,
