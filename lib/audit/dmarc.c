@@ -9,12 +9,6 @@
 
 #include "audit_impl.h"
 
-static bool
-is_dmarc(const void *text, size_t len)
-{
-	return audit_has_prefix(text, len, "v=DMARC1");
-}
-
 /* "; rua=mailto:a,mailto:b" from the record, or a suggested one. */
 static const char *
 rua_part(
@@ -65,32 +59,25 @@ static void
 check_destination(struct audit *a, const char *pdomain,
     const struct inkan_dmarc_uri *u, const char *tag)
 {
-	char org_p[INKAN_DNS_NAME_MAX + 1], org_h[INKAN_DNS_NAME_MAX + 1];
-	enum inkan_dns_rcode rcode;
-	const char *name;
+	struct inkan_dmarc_record *override = NULL;
+	enum inkan_dmarc_external ext;
+	const char *why = NULL;
 
 	if (u->host == NULL)
 		return;
-	if (inkan_dmarc_org_domain(a->dmarc, pdomain, org_p, sizeof(org_p)) !=
-		INKAN_OK ||
-	    inkan_dmarc_org_domain(a->dmarc, u->host, org_h, sizeof(org_h)) !=
-		INKAN_OK)
+	if (inkan_dmarc_external_check(
+		a->dmarc, pdomain, u->host, &ext, &why, &override) != INKAN_OK)
 		return;
-	if (strcmp(org_p, org_h) == 0)
-		return;
-	name = audit_strf(a, "%s._report._dmarc.%s", pdomain, u->host);
-	if (name == NULL || strlen(name) > 253)
-		return;
-	if (audit_txt(a, name, is_dmarc, NULL, &rcode, NULL, NULL) > 0 ||
-	    rcode == INKAN_DNS_SERVFAIL || rcode == INKAN_DNS_TIMEOUT)
+	inkan_dmarc_record_free(&override);
+	if (ext != INKAN_DMARC_EXT_NOT_AUTHORISED)
 		return;
 	audit_add(a, "dmarc.rua-unauthorised", -1,
-	    audit_strf(a, "%s=%s; TXT %s: %s", tag, u->uri, name,
-		inkan_dns_rcode_to_name(rcode)),
+	    audit_strf(a, "%s=%s; TXT %s._report._dmarc.%s: %s", tag, u->uri,
+		pdomain, u->host, why != NULL ? why : "no v=DMARC1 record"),
 	    audit_strf(a,
-		"The owner of %s publishes: %s. IN TXT \"v=DMARC1\" (or use "
-		"an address in %s)",
-		u->host, name, org_p),
+		"The owner of %s publishes: %s._report._dmarc.%s. IN TXT "
+		"\"v=DMARC1\" (or use an address in %s)",
+		u->host, pdomain, u->host, pdomain),
 	    "Reports to %s are not authorised by %s (RFC 9990 3): "
 	    "receivers will not send them",
 	    u->uri, u->host);
