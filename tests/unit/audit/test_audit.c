@@ -230,6 +230,11 @@ static const struct audit_case cases[] = {
 	    NULL, "tls-rpt.invalid", INKAN_AUDIT_MEDIUM, NULL, 0 },
 	{ "bimi invalid", GOOD "default._bimi TXT \"v=BIMI1; l\"\n", NULL,
 	    "bimi.invalid", INKAN_AUDIT_MEDIUM, NULL, 0 },
+	{ "bimi declined", GOOD "default._bimi TXT \"v=BIMI1; l=; a=\"\n", NULL,
+	    "bimi.declined", INKAN_AUDIT_INFO, "bimi.no-vmc", 'A' },
+	{ "bimi lookup times out",
+	    GOOD ";! TIMEOUT default._bimi.t.test. TXT\n", NULL,
+	    "bimi.lookup-failed", INKAN_AUDIT_MEDIUM, NULL, 0 },
 	{ "bimi http logo",
 	    GOOD "default._bimi TXT \"v=BIMI1; l=http://t.test/l.svg; "
 		 "a=https://t.test/v.pem\"\n",
@@ -481,6 +486,70 @@ test_fetch(void **state)
 	assert_int_equal(failed, 0);
 }
 
+/* The BIMI logo, fetched through the hook, and its SVG profile. */
+static void
+test_bimi_logo(void **state)
+{
+	static const char good_svg[] =
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.2\" "
+	    "baseProfile=\"tiny-ps\" viewBox=\"0 0 100 100\"><title>T</title>"
+	    "<circle cx=\"50\" cy=\"50\" r=\"40\"/></svg>";
+	static const char bad_svg[] =
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.2\" "
+	    "baseProfile=\"tiny-ps\" viewBox=\"0 0 100 100\"><title>T</title>"
+	    "<script>alert(1)</script></svg>";
+	static const struct {
+		const char *name;
+		struct fake_fetch ff;
+		const char *want_id; /* NULL: no bimi.logo-* finding */
+	} lcases[] = {
+		{ "a Tiny PS logo",
+		    { 200, "image/svg+xml", good_svg, INKAN_OK, "", 0 }, NULL },
+		{ "a logo with a script",
+		    { 200, "image/svg+xml", bad_svg, INKAN_OK, "", 0 },
+		    "bimi.logo-profile" },
+		{ "not found", { 404, "text/html", "", INKAN_OK, "", 0 },
+		    "bimi.logo-unavailable" },
+		{ "unreachable", { 0, NULL, "", INKAN_ERR_IO, "", 0 },
+		    "bimi.logo-unavailable" },
+	};
+	struct inkan_resolver *r =
+	    zone(GOOD "default._bimi TXT \"v=BIMI1; l=https://t.test/l.svg; "
+		      "a=https://t.test/v.pem\"\n");
+	size_t i, j;
+	int failed = 0;
+
+	(void)state;
+	assert_non_null(r);
+	for (i = 0; i < sizeof(lcases) / sizeof(lcases[0]); i++) {
+		struct fake_fetch ff = lcases[i].ff;
+		struct inkan_audit_options o;
+		struct inkan_audit_report *rep = NULL;
+		const char *got = NULL;
+
+		inkan_audit_options_init(&o);
+		o.fetch = fake_fetch;
+		o.fetch_arg = &ff;
+		assert_int_equal(
+		    inkan_audit_run(r, "t.test", &o, &rep), INKAN_OK);
+		for (j = 0; j < rep->nfindings; j++)
+			if (strncmp(rep->findings[j].id, "bimi.logo", 9) == 0)
+				got = rep->findings[j].id;
+		if ((got == NULL) != (lcases[i].want_id == NULL) ||
+		    (got != NULL && strcmp(got, lcases[i].want_id) != 0)) {
+			printf("%s: got %s, want %s\n", lcases[i].name,
+			    got ? got : "none",
+			    lcases[i].want_id ? lcases[i].want_id : "none");
+			print_findings(rep);
+			failed++;
+		}
+		assert_string_equal(ff.url, "https://t.test/l.svg");
+		inkan_audit_report_free(&rep);
+	}
+	inkan_resolver_free(&r);
+	assert_int_equal(failed, 0);
+}
+
 /* A policy handed over wins over fetching, and offline means no fetch. */
 static void
 test_given_policy(void **state)
@@ -610,6 +679,7 @@ main(void)
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_fetch),
 		cmocka_unit_test(test_given_policy),
+		cmocka_unit_test(test_bimi_logo),
 		cmocka_unit_test(test_hostile_output),
 		cmocka_unit_test(test_bad_arguments),
 	};
