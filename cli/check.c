@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <inkan/audit.h>
+#include <inkan/https.h>
 
 #include "cli.h"
 
@@ -24,8 +25,8 @@ check_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: inkan check DOMAIN [--selector S]... [--no-probe] "
-	    "[--json]\n"
-	    "                   [--html FILE] [--fail-on SEVERITY]\n"
+	    "[--no-fetch]\n"
+	    "                   [--json] [--html FILE] [--fail-on SEVERITY]\n"
 	    "                   [--mta-sts-policy DOMAIN=FILE]...\n"
 	    "                   [--zone FILE]... [--overlay FILE]...\n"
 	    "\n"
@@ -40,6 +41,9 @@ check_usage(FILE *f)
 	    "  --selector S        check the DKIM key at selector S "
 	    "(repeatable)\n"
 	    "  --no-probe          do not probe common DKIM selector names\n"
+	    "  --no-fetch          no HTTPS (the MTA-STS policy and the BIMI "
+	    "logo are\n"
+	    "                      not fetched; an info finding says so)\n"
 	    "  --json              print one JSON object: domain, grade, "
 	    "findings[], facts\n"
 	    "  --html FILE         also write a self-contained HTML report to "
@@ -169,6 +173,37 @@ print_text(const struct inkan_audit_report *rep, bool tty)
 	}
 }
 
+/*
+ * The auditor's HTTPS client: lib/https (libcurl; certificate verified,
+ * no redirects, the default size and time limits).
+ */
+static enum inkan_status
+https_fetch(void *arg, const char *url, int *status_r,
+    struct inkan_buf *content_type, struct inkan_buf *body,
+    struct inkan_buf *why)
+{
+	struct inkan_https_response resp;
+	enum inkan_status st;
+
+	(void)arg;
+	inkan_https_response_init(&resp);
+	st = inkan_https_get(url, NULL, &resp);
+	if (st == INKAN_OK) {
+		*status_r = resp.status;
+		if (resp.content_type != NULL)
+			st = inkan_buf_append_cstr(
+			    content_type, resp.content_type);
+		if (st == INKAN_OK)
+			st = inkan_buf_append(
+			    body, resp.body.data, resp.body.len);
+	} else {
+		(void)inkan_buf_printf(why, "%s: %s",
+		    inkan_https_failure_name(resp.failure), resp.reason);
+	}
+	inkan_https_response_clear(&resp);
+	return st;
+}
+
 /* Splits DOMAIN=FILE of --mta-sts-policy. */
 static int
 add_policy(const char *arg, struct inkan_audit_policy *p, struct inkan_buf *b)
@@ -223,7 +258,7 @@ cli_cmd_check(int argc, char **argv, const struct cli_opts *o)
 	size_t nselectors = 0, npolicies = 0, i;
 	const char *domain = NULL, *html = NULL, *val = NULL;
 	enum inkan_audit_severity fail_on = INKAN_AUDIT_INFO;
-	bool has_fail_on = false;
+	bool has_fail_on = false, no_fetch = false;
 	struct inkan_buf out;
 	enum inkan_status st;
 	int k, m, rc = 0;
@@ -285,6 +320,8 @@ cli_cmd_check(int argc, char **argv, const struct cli_opts *o)
 			npolicies++;
 		} else if (strcmp(a, "--no-probe") == 0) {
 			opt.probe_selectors = false;
+		} else if (strcmp(a, "--no-fetch") == 0) {
+			no_fetch = true;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			rc = cli_usage("check: unknown option '%s'", a);
 			goto out;
@@ -307,7 +344,9 @@ cli_cmd_check(int argc, char **argv, const struct cli_opts *o)
 	opt.mtasts_policies = policies;
 	opt.nmtasts_policies = npolicies;
 	/* --zone answers from files only: nothing may go to the network. */
-	opt.offline = o->nzones > 0;
+	opt.offline = o->nzones > 0 || no_fetch;
+	if (!opt.offline && inkan_https_global_init() == INKAN_OK)
+		opt.fetch = https_fetch;
 	st = inkan_audit_run(r, domain, &opt, &rep);
 	if (st == INKAN_ERR_SYNTAX) {
 		rc = cli_usage("check: '%s' is not a domain name", domain);

@@ -75,7 +75,8 @@ get_policy(struct audit *a, const char *url, const char *ev)
 	if (st != INKAN_OK) {
 		audit_add(a, "mta-sts.policy-unavailable", -1,
 		    audit_strf(a, "GET %s: %s", url,
-			why.len ? inkan_buf_cstr(&why) : inkan_strerror(st)),
+			why.len ? audit_esc(a, why.data, why.len)
+				: inkan_strerror(st)),
 		    audit_strf(a,
 			"Serve the policy at %s over HTTPS with a valid "
 			"certificate for mta-sts.%s, as text/plain, or remove "
@@ -90,7 +91,8 @@ get_policy(struct audit *a, const char *url, const char *ev)
 		a->lim, &pol, &err) != INKAN_OK)
 		audit_add(a, "mta-sts.policy-invalid", -1,
 		    audit_strf(a, "GET %s: HTTP %d, %s; \"%s\"", url, status,
-			ctype.len ? inkan_buf_cstr(&ctype) : "no content type",
+			ctype.len ? audit_esc(a, ctype.data, ctype.len)
+				  : "no content type",
 			a->rep->pub.mtasts_policy),
 		    "Serve the policy with status 200, Content-Type "
 		    "text/plain, and the fields of RFC 8461 3.2.",
