@@ -137,8 +137,8 @@ print_text(const struct inkan_audit_report *rep, bool tty)
 		    rep->mx[i].ntlsa ? ", TLSA" : "");
 	}
 	if (rep->spf_record != NULL)
-		printf("  SPF: %s (%u DNS lookups)\n", rep->spf_record,
-		    rep->spf_dns_lookups);
+		printf("  SPF: %s (%u DNS lookup%s)\n", rep->spf_record,
+		    rep->spf_dns_lookups, rep->spf_dns_lookups == 1 ? "" : "s");
 	for (i = 0; i < rep->ndkim; i++)
 		printf("  DKIM: %s: %s %u bits\n", rep->dkim[i].selector,
 		    rep->dkim[i].type, rep->dkim[i].bits);

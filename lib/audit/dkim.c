@@ -32,13 +32,34 @@ static const char *const probe_names[] = {
 	"mandrill",
 };
 
-/* Is it meant as a DKIM key record? Any TXT there is taken as one. */
+/* At a selector named by the caller, any TXT is taken as the key. */
 static bool
 is_any(const void *text, size_t len)
 {
 	(void)text;
 	(void)len;
 	return true;
+}
+
+/*
+ * At a probed name, only a TXT that looks like a key record: "v=DKIM1"
+ * first, or a p= tag. A wildcard TXT (RFC 4592) answers every probe, and
+ * an SPF record synthesised there is not a broken DKIM key.
+ */
+static bool
+is_dkimish(const void *text, size_t len)
+{
+	const uint8_t *p = text;
+	size_t i;
+
+	if (audit_has_prefix(text, len, "v=DKIM1"))
+		return true;
+	for (i = 0; i + 1 < len; i++)
+		if (p[i] == 'p' && p[i + 1] == '=' &&
+		    (i == 0 || p[i - 1] == ';' || p[i - 1] == ' ' ||
+			p[i - 1] == '\t'))
+			return true;
+	return false;
 }
 
 static struct inkan_audit_dkim_key *
@@ -82,7 +103,8 @@ check_selector(struct audit *a, const char *selector, bool probed)
 		return false;
 	inkan_buf_init(&txt, 65536);
 	inkan_buf_init(&kr.key, 65536);
-	n = audit_txt(a, name, is_any, &txt, &rcode, NULL, NULL);
+	n = audit_txt(
+	    a, name, probed ? is_dkimish : is_any, &txt, &rcode, NULL, NULL);
 	if (n == 0) {
 		if (!probed)
 			audit_add(a, "dkim.selector-missing", -1,

@@ -127,6 +127,9 @@ static const struct audit_case cases[] = {
 	    "sel9._domainkey TXT \"v=DKIM1; k=ed25519; "
 	    "p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\"\n",
 	    "sel9", NULL, 0, "dkim.not-found", 'A' },
+	{ "a wildcard TXT is not a probed DKIM key",
+	    ORIGIN MXOK SPFOK DMARCOK "* TXT \"v=spf1 -all\"\n", NULL,
+	    "dkim.not-found", INKAN_AUDIT_LOW, "dkim.syntax", 'A' },
 	{ "dkim record broken",
 	    ORIGIN MXOK SPFOK DMARCOK
 	    "default._domainkey TXT \"v=DKIM1; k=x\"\n",
