@@ -25,6 +25,8 @@
  *		puts(look.err.message);	// none, invalid or temperror: why
  *		goto out;
  *	}
+ *	if (look.record->declined)
+ *		goto out;		// bimi=declined
  *	// fetch look.record->location (https), then:
  *	if (inkan_bimi_svg_check(svg, svg_len, NULL, &rep) != INKAN_OK)
  *		goto out;
@@ -76,6 +78,9 @@ enum inkan_bimi_record_problem {
 	INKAN_BIMI_REC_A_NOT_HTTPS, /* a= names another scheme */
 	INKAN_BIMI_REC_A_BAD_URI, /* a= is not one https URI with a FQDN */
 	INKAN_BIMI_REC_LPS_INVALID, /* lps= is not a list of prefixes */
+	/* l= ends in another image format's suffix (.png, .jpg, ...): the
+	   draft makes that a permanent error */
+	INKAN_BIMI_REC_L_NOT_SVG,
 };
 
 /* "too-long", "syntax", "duplicate-tag", ...: static, never NULL. */
@@ -124,7 +129,8 @@ struct inkan_bimi_record {
 /*
  * Parses one TXT record (its strings already joined) as a BIMI assertion
  * record: a tag-list (RFC 6376 3.2) whose first tag is v=BIMI1, with l=
- * required (empty, or one https URI), a= optional (same), lps= and avp=
+ * required (empty, or one https URI not ending in another image format's
+ * suffix such as .png), a= optional (same), lps= and avp=
  * checked, unknown tags ignored; white space around "=" and ";" is
  * allowed. limits (NULL: defaults) bounds the length (bimi_record_max).
  *

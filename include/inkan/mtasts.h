@@ -12,9 +12,10 @@
  *	mx: *.example.net
  *	max_age: 604800
  *
- * This module looks the record up, parses both, and matches MX host names
- * against a policy. It does no HTTPS: the caller fetches the policy (the
- * auditor and the outbound queue do) and hands over the response.
+ * This module looks the record up, fetches the policy over HTTPS (through
+ * lib/https, inkan_mtasts_policy_fetch()), parses both, and matches MX host
+ * names against a policy. A caller that fetched the policy itself hands
+ * the response to inkan_mtasts_policy_from_response().
  *
  *	struct inkan_mtasts_record rec;
  *	struct inkan_mtasts_policy *pol = NULL;

@@ -97,6 +97,7 @@ inkan_bimi_record_lookup(struct inkan_resolver *r, const char *selector,
     const struct inkan_limits *limits, struct inkan_bimi_lookup *look)
 {
 	char prefix[INKAN_DNS_NAME_MAX + 8], org[INKAN_DNS_NAME_MAX + 1];
+	char author[INKAN_DNS_NAME_MAX + 1];
 	enum inkan_dns_txt_pick_result pick;
 	struct inkan_buf txt;
 	enum inkan_status st;
@@ -132,6 +133,7 @@ inkan_bimi_record_lookup(struct inkan_resolver *r, const char *selector,
 	/* draft, Assertion Record Discovery 6: only an empty set falls back
 	   to the organisational domain. */
 	if (st == INKAN_OK && pick == INKAN_DNS_PICK_NONE && fallback) {
+		snprintf(author, sizeof(author), "%s", look->domain);
 		snprintf(look->domain, sizeof(look->domain), "%s", org);
 		look->org_fallback = true;
 		st = query(r, prefix, look->domain, &txt, &pick, &look->ttl);
@@ -158,7 +160,7 @@ inkan_bimi_record_lookup(struct inkan_resolver *r, const char *selector,
 			reason(look,
 			    "no TXT record at %s.%s nor at %s.%s begins with "
 			    "v=BIMI1",
-			    prefix, domain, prefix, look->domain);
+			    prefix, author, prefix, look->domain);
 		else
 			reason(look,
 			    "no TXT record at %s.%s begins with v=BIMI1",

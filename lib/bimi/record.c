@@ -72,6 +72,8 @@ inkan_bimi_record_problem_name(enum inkan_bimi_record_problem p)
 		return "a-bad-uri";
 	case INKAN_BIMI_REC_LPS_INVALID:
 		return "lps-invalid";
+	case INKAN_BIMI_REC_L_NOT_SVG:
+		return "l-not-svg";
 	}
 	return "unknown";
 }
@@ -437,6 +439,41 @@ check_uri(struct parse *p, const struct tag *t, bool is_l)
 }
 
 /*
+ * draft, Supported Image Formats for l= tag: only SVG (and SVGZ) are in
+ * the BIMI-formats registry, and "If an l= tag URI ends with any other
+ * image format suffix ... the evaluation of the record MUST be treated as
+ * a permanent error". The suffix is the path's, before any query.
+ */
+static void
+check_image_suffix(struct parse *p, const struct tag *t)
+{
+	static const char *const other[] = { ".png", ".jpg", ".jpeg", ".gif",
+		".webp", ".bmp", ".ico", ".tif", ".tiff", ".avif", ".heic" };
+	struct inkan_view u = t->value, path, tail;
+	size_t i, end = 0;
+	char s1[200];
+
+	while (end < u.len && u.ptr[end] != '?' && u.ptr[end] != '#')
+		end++;
+	path = inkan_view_sub(u, 0, end);
+	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
+		size_t n = strlen(other[i]);
+
+		if (path.len < n)
+			continue;
+		tail = inkan_view_sub(path, path.len - n, n);
+		if (inkan_view_eq_cstr_nocase(tail, other[i])) {
+			problem(p, INKAN_BIMI_REC_L_NOT_SVG, t->offset,
+			    "l=%s names a %s image: BIMI indicators are SVG "
+			    "(the draft: any other format is a permanent "
+			    "error)",
+			    shown(u, s1, sizeof(s1)), other[i] + 1);
+			return;
+		}
+	}
+}
+
+/*
  * draft: local-part-prefix-list = local-part-prefix *( *WSP "," *WSP
  * local-part-prefix ), local-part-prefix = 1*63( ALPHA / DIGIT / "-" ).
  * Returns the number of prefixes, or SIZE_MAX (with a problem recorded).
@@ -584,8 +621,8 @@ inkan_bimi_record_parse(const void *text, size_t len,
 	if ((t = find_tag(tags, n, "l")) == NULL)
 		problem(&p, INKAN_BIMI_REC_L_MISSING, len,
 		    "no l= tag: it is required, empty for a declination");
-	else if (t->value.len > 0)
-		check_uri(&p, t, true);
+	else if (t->value.len > 0 && check_uri(&p, t, true))
+		check_image_suffix(&p, t);
 	if ((t = find_tag(tags, n, "a")) != NULL && t->value.len > 0)
 		check_uri(&p, t, false);
 	if ((t = find_tag(tags, n, "lps")) != NULL)

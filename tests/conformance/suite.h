@@ -25,6 +25,9 @@ struct suite_counts {
 	unsigned passed, failed, skipped;
 };
 
+static inline void suite_vline(const char *tag, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static inline void
 suite_vline(const char *tag, const char *fmt, va_list ap)
 {

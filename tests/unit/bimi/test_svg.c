@@ -49,6 +49,14 @@ static const struct svg_case svg_cases[] = {
 	    "</svg>",
 	    INKAN_BIMI_SVG_PASS, "" },
 
+	{ "declared Latin-1, read as UTF-8",
+	    "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" HEAD ">" TITLE
+	    "</svg>",
+	    INKAN_BIMI_SVG_PASS, "" },
+	{ "declared EUC-JP, bytes not UTF-8",
+	    "<?xml version=\"1.0\" encoding=\"EUC-JP\"?>" HEAD
+	    "><title>\xa4\xa2</title></svg>",
+	    INKAN_BIMI_SVG_FAIL, "not-xml" },
 	{ "empty", "", INKAN_BIMI_SVG_FAIL, "not-xml" },
 	{ "not XML", "<<<not xml>>>", INKAN_BIMI_SVG_FAIL, "not-xml" },
 	{ "unclosed", HEAD ">" TITLE, INKAN_BIMI_SVG_FAIL, "not-xml" },
