@@ -10,6 +10,14 @@
  * record applies), every string is printable ASCII, URI counts respect
  * dmarc_uris_max, and each mailto URI with an address has a host. The
  * input is parsed with the default limits and with tight ones.
+ *
+ * Then the input, cut at newlines into up to three TXT records, is
+ * published at _dmarc.a.b.example, _dmarc.b.example and _dmarc.example in
+ * a zone resolver, and the tree walk and an evaluation run over it:
+ * a lookup makes at most 8 queries and finds its policy and
+ * Organizational Domain at the domain or above it; a verdict's result,
+ * alignment and disposition agree with each other (pass only when aligned,
+ * quarantine or reject only on fail).
  */
 #include <string.h>
 
@@ -107,6 +115,115 @@ parse(const uint8_t *data, size_t size, const struct inkan_limits *lim)
 	CHECK(rec == NULL);
 }
 
+/* true if name is domain or one of its parents. */
+static bool
+at_or_above(const char *name, const char *domain)
+{
+	size_t n = strlen(name), m = strlen(domain);
+
+	return n <= m && strcmp(domain + m - n, name) == 0 &&
+	    (n == m || domain[m - n - 1] == '.');
+}
+
+/* Publishes up to three records cut from data; false if the zone refused
+   them (a too long record: more strings than the table holds). */
+static bool
+publish(struct inkan_resolver *r, const uint8_t *data, size_t size)
+{
+	static const char *const names[] = { "_dmarc.a.b.example",
+		"_dmarc.b.example", "_dmarc.example" };
+	struct inkan_view strings[16];
+	size_t i, start = 0;
+
+	for (i = 0; i < 3 && start <= size; i++) {
+		const uint8_t *nl = memchr(data + start, '\n', size - start);
+		size_t end = nl != NULL ? (size_t)(nl - data) : size, n = 0;
+		size_t off = start;
+
+		do {
+			size_t len = end - off > 255 ? 255 : end - off;
+
+			if (n == 16)
+				return false;
+			strings[n++] = inkan_view_make(data + off, len);
+			off += len;
+		} while (off < end);
+		if (inkan_resolver_zone_add_txt(r, names[i], 300, strings, n) !=
+		    INKAN_OK)
+			return false;
+		start = end + 1;
+	}
+	return inkan_resolver_zone_add_rr(
+		   r, "a.b.example. 300 IN A 192.0.2.1", NULL) == INKAN_OK;
+}
+
+static void
+walk(const uint8_t *data, size_t size)
+{
+	static const char author[] = "x.a.b.example";
+	struct inkan_resolver *r = NULL;
+	struct inkan_dmarc *d = NULL;
+	struct inkan_dmarc_lookup *lk = NULL;
+	struct inkan_dmarc_verdict *v = NULL;
+	struct inkan_dmarc_request req;
+	struct inkan_addr_from from;
+	struct inkan_view dom = INKAN_VIEW_LIT("x.a.b.example");
+	struct inkan_spf_verdict spf;
+	struct inkan_dkim_sig sig;
+	size_t i;
+
+	if (inkan_resolver_new_zone(NULL, &r) != INKAN_OK)
+		return;
+	if (!publish(r, data, size) ||
+	    inkan_dmarc_new(r, NULL, NULL, &d) != INKAN_OK)
+		goto out;
+	CHECK(inkan_dmarc_lookup(d, author, &lk) == INKAN_OK);
+	CHECK(lk->nsteps <= INKAN_DMARC_TREE_WALK_MAX && lk->reason != NULL);
+	if (lk->status == INKAN_DMARC_LOOKUP_FOUND)
+		CHECK(lk->record != NULL &&
+		    at_or_above(lk->policy_domain, author));
+	else
+		CHECK(lk->record == NULL && lk->policy_domain == NULL);
+	if (lk->org_domain != NULL)
+		CHECK(at_or_above(lk->org_domain, author));
+	for (i = 0; i < lk->nsteps; i++)
+		CHECK((lk->steps[i].text != NULL) ==
+		    (lk->steps[i].outcome == INKAN_DMARC_STEP_RECORD));
+	memset(&req, 0, sizeof(req));
+	memset(&from, 0, sizeof(from));
+	memset(&spf, 0, sizeof(spf));
+	memset(&sig, 0, sizeof(sig));
+	from.count = INKAN_ADDR_FROM_ONE;
+	from.domains = &dom;
+	from.ndomains = 1;
+	spf.result = size % 2 == 0 ? INKAN_SPF_PASS : INKAN_SPF_FAIL;
+	spf.domain = "a.b.example";
+	sig.result = INKAN_DKIM_PASS;
+	sig.domain = size % 3 == 0 ? "b.example" : "other.example";
+	sig.selector = "s";
+	req.from = &from;
+	req.spf = &spf;
+	req.dkim = &sig;
+	req.ndkim = 1;
+	req.mail_from = "bounce@a.b.example";
+	CHECK(inkan_dmarc_evaluate(d, &req, &v) == INKAN_OK);
+	CHECK(v->result <= INKAN_DMARC_PERMERROR && v->reason != NULL);
+	if (v->result == INKAN_DMARC_PASS)
+		CHECK(v->spf_aligned || v->dkim_aligned);
+	if (v->disposition == INKAN_DMARC_DISP_QUARANTINE ||
+	    v->disposition == INKAN_DMARC_DISP_REJECT)
+		CHECK(v->result == INKAN_DMARC_FAIL);
+	if (v->result == INKAN_DMARC_NONE)
+		CHECK(v->disposition == INKAN_DMARC_DISP_NONE);
+	if (v->record != NULL)
+		CHECK(at_or_above(v->policy_domain, author));
+out:
+	inkan_dmarc_verdict_free(&v);
+	inkan_dmarc_lookup_free(&lk);
+	inkan_dmarc_free(&d);
+	inkan_resolver_free(&r);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -118,5 +235,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tight.dmarc_tags_max = 6;
 	tight.dmarc_uris_max = 2;
 	parse(data, size, &tight);
+	walk(data, size);
 	return 0;
 }

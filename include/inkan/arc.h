@@ -237,7 +237,9 @@ struct inkan_arc_seal_options {
 	 * the message's Authentication-Results field(s) whose authserv-id is
 	 * this one (compared case-insensitively; several are combined into
 	 * one payload, RFC 8617 4.1.1); with no such field it is
-	 * "i=N; <authserv-id>; none" (RFC 8601 2.2).
+	 * "i=N; <authserv-id>; none" (RFC 8601 2.2). The caller must have
+	 * removed the fields of this authserv-id that came with the message
+	 * (RFC 8601 5): they would be copied as if they were its own.
 	 */
 	const char *authserv_id;
 	/*

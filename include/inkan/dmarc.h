@@ -60,10 +60,10 @@
  *
  * Limits (struct inkan_limits): dmarc_record_max bytes of one record
  * (a longer one is ignored as "not a DMARC record" with that reason),
- * dmarc_tags_max tags and dmarc_uris_max URIs per rua=/ruf= (the rest are
- * dropped with a warning), dmarc_from_domains_max Author Domains evaluated
- * under INKAN_DMARC_MULTI_EACH. The tree walk's 8 queries are RFC 9989
- * 4.10's, not a setting (INKAN_DMARC_TREE_WALK_MAX).
+ * dmarc_tags_max tags (more: the same), dmarc_uris_max URIs per rua= or
+ * ruf= (the rest are dropped with a warning), dmarc_from_domains_max
+ * Author Domains evaluated under INKAN_DMARC_MULTI_EACH. The tree walk's
+ * 8 queries are RFC 9989 4.10's, not a setting (INKAN_DMARC_TREE_WALK_MAX).
  *
  * Every string in a record, lookup or verdict is NUL-terminated and has had
  * bytes outside printable ASCII escaped as \xNN (inkan_escape of util.h)

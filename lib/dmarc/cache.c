@@ -349,8 +349,12 @@ fetch_dns(struct inkan_dmarc *d, const char *qname, struct dmarc_fetch *f)
 	case INKAN_DNS_SERVFAIL:
 	case INKAN_DNS_TIMEOUT:
 		f->outcome = INKAN_DMARC_STEP_TEMPERROR;
+		/* The resolver's reason may quote what a server said. */
+		if (a->why != NULL &&
+		    inkan_escape(a->why, strlen(a->why), &txt) != INKAN_OK)
+			inkan_buf_reset(&txt);
 		f->why = fmt_alloc("%s%s%s", inkan_dns_rcode_to_name(a->rcode),
-		    a->why != NULL ? ": " : "", a->why != NULL ? a->why : "");
+		    txt.len > 0 ? ": " : "", inkan_buf_cstr(&txt));
 		goto done;
 	case INKAN_DNS_NOERROR:
 		break;

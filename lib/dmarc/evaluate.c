@@ -752,6 +752,13 @@ inkan_dmarc_evaluate(struct inkan_dmarc *d,
 	dmarc_clock(d);
 	from = req->from;
 	multi = d->opt.multi_from;
+	if (from != NULL && (from->flags & INKAN_ADDR_FROM_F_RECOVERED))
+		dmarc_out_warn(&vi->out,
+		    "the From field is not RFC 5322 syntax; its Author "
+		    "Domain%s %s recovered from it (RFC 9989 4.4: DMARC "
+		    "presumes a valid message)",
+		    from->ndomains == 1 ? "" : "s",
+		    from->ndomains == 1 ? "was" : "were");
 	if (from == NULL || from->count == INKAN_ADDR_FROM_NONE ||
 	    from->ndomains == 0) {
 		const char *what = from == NULL

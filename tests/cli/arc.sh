@@ -235,6 +235,14 @@ EOF
 	pass*) ok "dkimpy validates our RSA seal" ;;
 	*) bad "dkimpy validates our RSA seal" "$got" "pass" ;;
 	esac
+	# Two RSA seals: dkimpy checks our AS over a chain of two sets.
+	seal_rsa --authserv-id mx2.example.org "$tmp/s1.eml" \
+		>"$tmp/rsa2.eml" 2>"$tmp/err"
+	got=$("$py" "$tmp/peer.py" "$zone" "$tmp/rsa2.eml" 2>&1)
+	case $got in
+	pass*) ok "dkimpy validates our chain of two RSA seals" ;;
+	*) bad "dkimpy validates our chain of two RSA seals" "$got" "pass" ;;
+	esac
 	sed 's/^this message goes through two forwarders\.$/changed./' \
 		"$tmp/s1.eml" >"$tmp/body1.eml"
 	got=$("$py" "$tmp/peer.py" "$zone" "$tmp/body1.eml" 2>&1)
@@ -242,6 +250,30 @@ EOF
 	fail*) ok "dkimpy agrees the changed body fails" ;;
 	*) bad "dkimpy agrees the changed body fails" "$got" "fail" ;;
 	esac
+	# dkimpy seals first; we validate and seal on top; dkimpy checks.
+	cat >"$tmp/peer_seal.py" <<'EOF'
+import sys
+import dkim
+key = open(sys.argv[1], 'rb').read()
+msg = open(sys.argv[2], 'rb').read().replace(b'\r\n', b'\n').replace(b'\n', b'\r\n')
+hdrs = dkim.arc_sign(msg, b'arc2026', b'example.org', key, b'mx.example.org',
+                     include_headers=[b'from', b'to', b'subject', b'date'])
+sys.stdout.buffer.write((b''.join(hdrs) + msg).replace(b'\r\n', b'\n'))
+EOF
+	if "$py" "$tmp/peer_seal.py" "$data/arc2026.private" \
+		"$data/message.eml" >"$tmp/py1.eml" 2>"$tmp/err"; then
+		run "verify dkimpy's seal" 0 arc verify --zone "$zone" \
+			"$tmp/py1.eml" && first "dkimpy's seal: pass" "pass:"
+		seal_rsa --authserv-id mx2.example.org "$tmp/py1.eml" \
+			>"$tmp/py2.eml" 2>"$tmp/err"
+		got=$("$py" "$tmp/peer.py" "$zone" "$tmp/py2.eml" 2>&1)
+		case $got in
+		pass*) ok "dkimpy validates our seal over its own" ;;
+		*) bad "dkimpy validates our seal over its own" "$got" "pass" ;;
+		esac
+	else
+		bad "dkimpy seals the message" "$(cat "$tmp/err")" "a sealed message"
+	fi
 else
 	echo "skip dkimpy interop: $py has no dkim module"
 fi

@@ -235,6 +235,25 @@ test_steps(void **state)
 	assert_int_equal(lk->record->nrua, 2);
 	inkan_dmarc_lookup_free(&lk);
 
+	/* A name so long that _dmarc. in front does not fit: not queried,
+	   the walk goes on from its parent. */
+	{
+		char name[254];
+
+		memset(name, 'a', 253);
+		name[253] = '\0';
+		for (i = 63; i < 253; i += 64)
+			name[i] = '.';
+		memcpy(name + 253 - 12, ".example.com", 12);
+		assert_int_equal(inkan_dmarc_lookup(d, name, &lk), INKAN_OK);
+		assert_string_equal(lk->steps[0].name, "_dmarc.(too long)");
+		assert_int_equal(
+		    lk->steps[0].outcome, INKAN_DMARC_STEP_NOT_DMARC);
+		assert_int_equal(lk->status, INKAN_DMARC_LOOKUP_FOUND);
+		assert_string_equal(lk->policy_domain, "example.com");
+		inkan_dmarc_lookup_free(&lk);
+	}
+
 	/* Not domain names. */
 	assert_int_equal(inkan_dmarc_lookup(d, "", &lk), INKAN_ERR_SYNTAX);
 	assert_int_equal(inkan_dmarc_lookup(d, "a..b", &lk), INKAN_ERR_SYNTAX);

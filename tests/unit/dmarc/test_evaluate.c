@@ -417,6 +417,21 @@ test_verdict_fields(void **state)
 		assert_non_null(strstr(v->reason, "does not exist"));
 		inkan_dmarc_verdict_free(&v);
 	}
+	/* A From field that needed recovery: evaluated, with a warning. */
+	{
+		static const struct msg rec = { "Alice <alice@example.com", 0,
+			NULL, MF, NULL, "example.com", P, NULL, 0 };
+		size_t k;
+		bool warned = false;
+
+		v = eval1(d, &rec);
+		assert_int_equal(v->result, INKAN_DMARC_PASS);
+		for (k = 0; k < v->nwarnings; k++)
+			if (strstr(v->warnings[k], "not RFC 5322") != NULL)
+				warned = true;
+		assert_true(warned);
+		inkan_dmarc_verdict_free(&v);
+	}
 	inkan_dmarc_free(&d);
 	inkan_resolver_free(&r);
 }
@@ -533,6 +548,40 @@ test_warm(void **state)
 	inkan_resolver_free(&r);
 }
 
+/* RFC 7489 mode: the PSL gives the Organizational Domains, psd= is
+   ignored, so what the tree walk keeps apart aligns here. */
+static void
+test_rfc7489(void **state)
+{
+	static const struct msg sub = { "a@mail.example.com", 0, NULL, MF, NULL,
+		"example.com", P, NULL, 0 };
+	static const struct msg psd = { "a@a.psd.example", 0, NULL, MF, NULL,
+		"b.psd.example", P, NULL, 0 };
+	struct inkan_resolver *r = zone_resolver();
+	struct inkan_dmarc_options opt;
+	struct inkan_dmarc *d = NULL;
+	struct inkan_dmarc_verdict *v;
+
+	(void)state;
+	inkan_dmarc_options_init(&opt);
+	opt.mode = INKAN_DMARC_MODE_RFC7489;
+	assert_int_equal(inkan_dmarc_new(r, NULL, &opt, &d), INKAN_OK);
+	v = eval1(d, &sub);
+	assert_int_equal(v->result, INKAN_DMARC_PASS);
+	assert_string_equal(v->policy_domain, "example.com");
+	assert_int_equal(v->policy_tag, INKAN_DMARC_TAG_SP);
+	assert_int_equal(v->report.discovery_method, INKAN_DMARC_MODE_RFC7489);
+	assert_int_equal(v->nsteps, 2);
+	inkan_dmarc_verdict_free(&v);
+	v = eval1(d, &psd);
+	assert_int_equal(v->result, INKAN_DMARC_PASS);
+	assert_string_equal(v->policy_domain, "psd.example");
+	assert_string_equal(v->org_domain, "psd.example");
+	inkan_dmarc_verdict_free(&v);
+	inkan_dmarc_free(&d);
+	inkan_resolver_free(&r);
+}
+
 static void
 test_args(void **state)
 {
@@ -563,6 +612,7 @@ main(void)
 		cmocka_unit_test(test_verdict_fields),
 		cmocka_unit_test(test_from_count),
 		cmocka_unit_test(test_warm),
+		cmocka_unit_test(test_rfc7489),
 		cmocka_unit_test(test_args),
 	};
 
