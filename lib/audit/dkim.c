@@ -111,8 +111,10 @@ check_selector(struct audit *a, const char *selector, bool probed)
 			    audit_strf(a, "TXT %s: %s", name,
 				inkan_dns_rcode_to_name(rcode)),
 			    audit_strf(a,
-				"Publish the key: inkan dkim keygen --domain "
-				"%s --selector %s prints the record for %s.",
+				"Publish the key: inkan dkim keygen "
+				"--algorithm rsa --domain %s --selector %s "
+				"--out DIR writes the private key and prints "
+				"the record for %s.",
 				a->domain, selector, name),
 			    "No DKIM key at selector %s", selector);
 		goto out;
@@ -157,7 +159,8 @@ check_selector(struct audit *a, const char *selector, bool probed)
 		    audit_strf(a,
 			"Replace it with a 2048-bit key: inkan dkim keygen "
 			"--algorithm rsa --bits 2048 --domain %s --selector "
-			"<new selector>, sign with it, then remove %s.",
+			"<new selector> --out DIR, publish its record, sign "
+			"with it, then remove %s.",
 			a->domain, name),
 		    "The DKIM key at selector %s is RSA %u bits: verifiers "
 		    "must not accept it (RFC 8301 3.2)",
@@ -167,7 +170,8 @@ check_selector(struct audit *a, const char *selector, bool probed)
 		    audit_strf(a,
 			"Replace it with a 2048-bit key: inkan dkim keygen "
 			"--algorithm rsa --bits 2048 --domain %s --selector "
-			"<new selector>, sign with it, then remove %s.",
+			"<new selector> --out DIR, publish its record, sign "
+			"with it, then remove %s.",
 			a->domain, name),
 		    "The DKIM key at selector %s is RSA %u bits; 2048 is "
 		    "recommended (RFC 8301 3.2)",
@@ -215,9 +219,9 @@ audit_dkim(struct audit *a)
 		audit_add(a, "dkim.not-found", -1, "",
 		    audit_strf(a,
 			"Name your selectors with --selector; if the domain "
-			"does not sign yet: inkan dkim keygen --domain %s "
-			"--selector <name>, publish the record, and sign "
-			"outgoing mail.",
+			"does not sign yet: inkan dkim keygen --algorithm rsa "
+			"--domain %s --selector <name> --out DIR, publish the "
+			"record it prints, and sign outgoing mail.",
 			a->domain),
 		    "No DKIM key found at the %zu common selector names "
 		    "probed",
