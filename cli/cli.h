@@ -49,6 +49,8 @@ int cli_resolver_open(const struct cli_opts *o, struct inkan_resolver **r_r);
 int cli_cmd_dns(int argc, char **argv, const struct cli_opts *o);
 int cli_cmd_spf(int argc, char **argv, const struct cli_opts *o);
 int cli_cmd_dkim(int argc, char **argv, const struct cli_opts *o);
+int cli_cmd_check(int argc, char **argv, const struct cli_opts *o);
+int cli_cmd_setup(int argc, char **argv, const struct cli_opts *o);
 int cli_cmd_dmarc(int argc, char **argv, const struct cli_opts *o);
 int cli_cmd_arc(int argc, char **argv, const struct cli_opts *o);
 int cli_cmd_verify(int argc, char **argv, const struct cli_opts *o);

@@ -293,6 +293,55 @@ INKAN_API enum inkan_status inkan_spf_record_parse(const void *text, size_t len,
 
 INKAN_API void inkan_spf_record_free(struct inkan_spf_record **rec);
 
+/* ---- the terms of a parsed record (for auditors) ----------------------- */
+
+/* RFC 7208 5: the mechanisms. */
+enum inkan_spf_mechanism {
+	INKAN_SPF_MECH_ALL = 0,
+	INKAN_SPF_MECH_INCLUDE,
+	INKAN_SPF_MECH_A,
+	INKAN_SPF_MECH_MX,
+	INKAN_SPF_MECH_PTR,
+	INKAN_SPF_MECH_IP4,
+	INKAN_SPF_MECH_IP6,
+	INKAN_SPF_MECH_EXISTS,
+};
+
+/* "all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists"; static. */
+INKAN_API const char *inkan_spf_mechanism_name(enum inkan_spf_mechanism m);
+
+/* One mechanism of a parsed record, as written. Views borrow the record. */
+struct inkan_spf_term_info {
+	enum inkan_spf_mechanism mechanism;
+	/* RFC 7208 4.6.2: the qualifier's result: "+" (or none) PASS, "-"
+	   FAIL, "~" SOFTFAIL, "?" NEUTRAL. */
+	enum inkan_spf_result qualifier;
+	struct inkan_view text; /* the whole term, qualifier included */
+	/* The domain-spec (len 0 when the term has none and means the
+	   current domain); macro says it holds a macro-expand (RFC 7208
+	   7), so it names no fixed domain. */
+	struct inkan_view domain;
+	bool macro;
+};
+
+/* The number of mechanisms in rec, in record order. */
+INKAN_API size_t inkan_spf_record_nterms(const struct inkan_spf_record *rec);
+
+/*
+ * Fills *t_r with mechanism i (0-based, record order) of rec. Returns
+ * false when i is past the last one. t_r's views point into rec.
+ */
+INKAN_API bool inkan_spf_record_term(const struct inkan_spf_record *rec,
+    size_t i, struct inkan_spf_term_info *t_r);
+
+/*
+ * The redirect= (name "redirect") or exp= (name "exp") modifier of rec:
+ * returns true and sets *domain_r (a view into rec) and *macro_r (may be
+ * NULL) when present; false otherwise or for another name.
+ */
+INKAN_API bool inkan_spf_record_modifier(const struct inkan_spf_record *rec,
+    const char *name, struct inkan_view *domain_r, bool *macro_r);
+
 #ifdef __cplusplus
 }
 #endif
