@@ -32,6 +32,10 @@
 
 #include <inkan/msg.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define HDR_KNOWN_FLAGS                                                       \
 	(INKAN_HDR_ALLOW_LF | INKAN_HDR_ALLOW_BARE_CR | INKAN_HDR_ALLOW_NUL | \
 	    INKAN_HDR_SKIP_MBOX_FROM)
@@ -170,6 +174,45 @@ has_8bit(const uint8_t *s, size_t n)
 	for (; i < n; i++)
 		acc |= s[i];
 	return (acc & UINT64_C(0x8080808080808080)) != 0;
+}
+
+/*
+ * Whether any of the n bytes at s is one a line's checks look for: a CR, a
+ * NUL or a byte >= 0x80. Almost every line has none, and one pass over it
+ * then replaces the searches for each (SSE2, in every x86-64 CPU, takes 16
+ * bytes at a time; elsewhere the searches run as before).
+ */
+static bool
+has_odd_byte(const uint8_t *s, size_t n)
+{
+#ifdef __SSE2__
+	const __m128i vcr = _mm_set1_epi8('\r'), vzero = _mm_setzero_si128();
+	size_t i = 0;
+
+	if (n < 16) {
+		for (; i < n; i++)
+			if (s[i] == '\r' || s[i] == '\0' || s[i] >= 0x80)
+				return true;
+		return false;
+	}
+	for (;;) {
+		__m128i w =
+		    _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i odd = _mm_or_si128(
+		    _mm_cmpeq_epi8(w, vcr), _mm_cmpeq_epi8(w, vzero));
+
+		/* The sign bit of w marks the bytes >= 0x80. */
+		if (_mm_movemask_epi8(_mm_or_si128(odd, w)) != 0)
+			return true;
+		if (i + 16 == n)
+			return false;
+		/* The last 16 bytes may overlap the ones already seen. */
+		i = n - i >= 32 ? i + 16 : n - 16;
+	}
+#else
+	return memchr(s, '\r', n) != NULL || memchr(s, '\0', n) != NULL ||
+	    has_8bit(s, n);
+#endif
 }
 
 enum inkan_status
@@ -353,23 +396,26 @@ check_line_bytes(
 	unsigned seen = 0;
 	uint64_t off;
 
-	/* Inside a line (the CR of a CRLF is not in [s, end)), every CR is
-	 * bare. */
-	if (n > 0 && (cr = memchr(s, '\r', n)) != NULL) {
-		seen |= INKAN_HDR_SEEN_BARE_CR;
-		p->stats.bare_cr += count_byte(cr, end, '\r');
-		if (!(p->flags & INKAN_HDR_ALLOW_BARE_CR))
-			bad = cr;
+	/* Most lines hold none of the bytes looked for here. */
+	if (n > 0 && has_odd_byte(s, n)) {
+		/* Inside a line (the CR of a CRLF is not in [s, end)),
+		 * every CR is bare. */
+		if ((cr = memchr(s, '\r', n)) != NULL) {
+			seen |= INKAN_HDR_SEEN_BARE_CR;
+			p->stats.bare_cr += count_byte(cr, end, '\r');
+			if (!(p->flags & INKAN_HDR_ALLOW_BARE_CR))
+				bad = cr;
+		}
+		if ((nul = memchr(s, '\0', n)) != NULL) {
+			seen |= INKAN_HDR_SEEN_NUL;
+			p->stats.nul += count_byte(nul, end, '\0');
+			if (!(p->flags & INKAN_HDR_ALLOW_NUL) &&
+			    (bad == NULL || nul < bad))
+				bad = nul;
+		}
+		if (has_8bit(s, n))
+			seen |= INKAN_HDR_SEEN_8BIT;
 	}
-	if (n > 0 && (nul = memchr(s, '\0', n)) != NULL) {
-		seen |= INKAN_HDR_SEEN_NUL;
-		p->stats.nul += count_byte(nul, end, '\0');
-		if (!(p->flags & INKAN_HDR_ALLOW_NUL) &&
-		    (bad == NULL || nul < bad))
-			bad = nul;
-	}
-	if (has_8bit(s, n))
-		seen |= INKAN_HDR_SEEN_8BIT;
 	switch (ln->eol) {
 	case 0:
 		seen |= INKAN_HDR_SEEN_NO_EOL;
