@@ -78,7 +78,8 @@ store(struct dkim_msg *m, const struct inkan_hdr_field *f)
 		}
 	}
 	df = &m->fields[m->nfields++];
-	df->raw = inkan_view_make(copy, o);
+	df->raw.ptr = copy;
+	df->raw.len = o;
 	df->name_len = f->name.len;
 	df->offset = f->offset;
 	df->used = false;
@@ -117,12 +118,20 @@ dkim_msg_feed_headers(struct dkim_msg *m, const uint8_t *p, size_t n, bool last,
 	return fail(m, st, msg);
 }
 
-static bool
+/* Inline, the length first: selecting a signature's fields compares
+   each name of h= with the fields from the bottom up. */
+static inline bool
 name_is(const struct dkim_field *f, struct inkan_view name)
 {
-	return f->name_len == name.len &&
-	    inkan_view_eq_nocase(
-		inkan_view_make(f->raw.ptr, f->name_len), name);
+	size_t i;
+
+	if (f->name_len != name.len)
+		return false;
+	for (i = 0; i < name.len; i++)
+		if (inkan_ascii_lower(f->raw.ptr[i]) !=
+		    inkan_ascii_lower(name.ptr[i]))
+			return false;
+	return true;
 }
 
 enum inkan_status

@@ -22,7 +22,7 @@
  * folding: a line break in the middle of a value.
  */
 static bool
-skip_fws(const uint8_t *p, size_t n, size_t *pos)
+skip_fws_run(const uint8_t *p, size_t n, size_t *pos)
 {
 	size_t i = *pos;
 
@@ -43,6 +43,15 @@ skip_fws(const uint8_t *p, size_t n, size_t *pos)
 	}
 	*pos = i;
 	return true;
+}
+
+/* Most places where FWS may be hold none: those without a call. */
+static inline bool
+skip_fws(const uint8_t *p, size_t n, size_t *pos)
+{
+	if (*pos < n && p[*pos] > ' ')
+		return true;
+	return skip_fws_run(p, n, pos);
 }
 
 /* Byte classes inside a tag value. */
@@ -108,6 +117,8 @@ dkim_taglist_parse(struct inkan_view in, struct dkim_tag *tags, size_t cap,
 {
 	const uint8_t *p = in.ptr, *vc = value_class;
 	size_t n = in.len, pos = 0, count = 0, i;
+	uint64_t seen1 = 0; /* the one-letter names so far */
+	bool dup;
 
 	*n_r = 0;
 	*why_r = "";
@@ -166,13 +177,26 @@ dkim_taglist_parse(struct inkan_view in, struct dkim_tag *tags, size_t cap,
 				goto bad_break;
 		}
 		t.value = inkan_view_make(p + start, vend - start);
-		for (i = 0; i < count; i++)
-			if (inkan_view_eq(tags[i].name, t.name)) {
-				/* RFC 6376 3.2: "Tags with duplicate names
-				   MUST NOT occur within a single tag-list". */
-				*why_r = "a tag appears twice";
-				return INKAN_ERR_SYNTAX;
-			}
+		/*
+		 * RFC 6376 3.2: "Tags with duplicate names MUST NOT occur
+		 * within a single tag-list". Names of one letter (most of
+		 * them) are a bit each in seen1; the others are compared.
+		 */
+		if (t.name.len == 1) {
+			uint64_t bit = UINT64_C(1) << (t.name.ptr[0] & 63);
+
+			dup = (seen1 & bit) != 0;
+			seen1 |= bit;
+		} else {
+			for (i = 0, dup = false; i < count && !dup; i++)
+				dup = tags[i].name.len == t.name.len &&
+				    memcmp(tags[i].name.ptr, t.name.ptr,
+					t.name.len) == 0;
+		}
+		if (dup) {
+			*why_r = "a tag appears twice";
+			return INKAN_ERR_SYNTAX;
+		}
 		if (count >= cap) {
 			*why_r = "too many tags";
 			return INKAN_ERR_LIMIT;
@@ -203,19 +227,30 @@ dkim_tag_find(const struct dkim_tag *tags, size_t n, const char *name)
 bool
 dkim_list_next(struct inkan_view *list, struct inkan_view *elem_r)
 {
-	size_t i;
+	const uint8_t *p = list->ptr, *colon = NULL;
+	size_t n = list->len, start = 0, end;
 
-	if (list->ptr == NULL)
+	if (p == NULL)
 		return false;
-	i = inkan_view_find(*list, ':');
-	*elem_r = inkan_view_trim(
-	    inkan_view_sub(*list, 0, i), INKAN_CC_WSP | INKAN_CC_CTL);
-	if (i >= list->len) {
+	/* Written out rather than with the view helpers: h= is split once
+	   to check it and once to select the fields, on every signature. */
+	if (n > 0)
+		colon = memchr(p, ':', n);
+	end = colon != NULL ? (size_t)(colon - p) : n;
+	if (colon != NULL) {
+		list->ptr = colon + 1;
+		list->len = n - end - 1;
+	} else {
 		list->ptr = NULL;
 		list->len = 0;
-	} else {
-		list->ptr += i + 1;
-		list->len -= i + 1;
 	}
+	while (
+	    start < end && inkan_cc_is(p[start], INKAN_CC_WSP | INKAN_CC_CTL))
+		start++;
+	while (
+	    end > start && inkan_cc_is(p[end - 1], INKAN_CC_WSP | INKAN_CC_CTL))
+		end--;
+	elem_r->ptr = p + start;
+	elem_r->len = end - start;
 	return true;
 }

@@ -484,6 +484,40 @@ set_error(struct inkan_dkim_verify *v, const char *msg)
 /* ---- signature parsing (RFC 6376 3.5, 6.1.1) ------------------------------
  */
 
+/*
+ * Whether s is the n bytes of word, ASCII case-insensitively. Inline, the
+ * length first: most of what is compared is not the word (each name of
+ * h= against "from", each field's name against "DKIM-Signature").
+ */
+static inline bool
+is_word(struct inkan_view s, const char *word, size_t n)
+{
+	size_t i;
+
+	if (s.len != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (inkan_ascii_lower(s.ptr[i]) !=
+		    inkan_ascii_lower((uint8_t)word[i]))
+			return false;
+	return true;
+}
+
+/* is_word() for a string literal. */
+#define IS_WORD(s, lit) is_word((s), (lit), sizeof(lit) - 1)
+
+/* What joins a selector and a domain into a key's name (RFC 6376 3.6.2.1). */
+#define DOMAINKEY "._domainkey."
+
+/* Whether f is a DKIM-Signature field. */
+static bool
+is_sig_field(const struct dkim_field *f)
+{
+	struct inkan_view name = { f->raw.ptr, f->name_len };
+
+	return IS_WORD(name, "DKIM-Signature");
+}
+
 static char *
 arena_lower(struct inkan_arena *a, struct inkan_view s)
 {
@@ -496,9 +530,12 @@ arena_lower(struct inkan_arena *a, struct inkan_view s)
 	return r;
 }
 
-/* A copy of s without FWS (for b= as header.b). */
+/*
+ * A copy of s without FWS (for b= as header.b, and to decode); its length
+ * in *len_r.
+ */
 static char *
-arena_nofws(struct inkan_arena *a, struct inkan_view s)
+arena_nofws(struct inkan_arena *a, struct inkan_view s, size_t *len_r)
 {
 	char *r = inkan_arena_alloc(a, s.len + 1);
 	size_t i, o = 0;
@@ -535,6 +572,7 @@ arena_nofws(struct inkan_arena *a, struct inkan_view s)
 			r[o++] = (char)b;
 	}
 	r[o] = '\0';
+	*len_r = o;
 	return r;
 }
 
@@ -729,7 +767,7 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 	const struct dkim_tag *t, *tv, *ta, *tb, *tbh, *td, *th, *ts;
 	const struct dkim_tag *tag[TAG_COUNT] = { NULL };
 	struct dkim_tag *tags;
-	size_t n, i, nh, cap;
+	size_t n, i, nh, cap, dlen, blen = 0;
 	const uint8_t *semi, *rest, *end;
 	const char *why;
 	uint64_t u;
@@ -792,21 +830,20 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 		o->selector = inkan_arena_strndup(
 		    &v->arena, ts->value.ptr, ts->value.len);
 	if (tb != NULL)
-		o->b = arena_nofws(&v->arena, tb->value);
+		o->b = arena_nofws(&v->arena, tb->value, &blen);
 	if (th != NULL)
 		o->signed_headers = inkan_arena_strndup(
 		    &v->arena, th->value.ptr, th->value.len);
 	if (ta != NULL) {
-		if (inkan_view_eq_cstr_nocase(ta->value, "rsa-sha256")) {
+		if (IS_WORD(ta->value, "rsa-sha256")) {
 			o->algorithm = INKAN_DKIM_RSA_SHA256;
 			s->md = v->dkim->sha256;
 			s->hashbit = DKIM_HASH_SHA256;
-		} else if (inkan_view_eq_cstr_nocase(ta->value, "rsa-sha1")) {
+		} else if (IS_WORD(ta->value, "rsa-sha1")) {
 			o->algorithm = INKAN_DKIM_RSA_SHA1;
 			s->md = v->dkim->sha1;
 			s->hashbit = DKIM_HASH_SHA1;
-		} else if (inkan_view_eq_cstr_nocase(
-			       ta->value, "ed25519-sha256")) {
+		} else if (IS_WORD(ta->value, "ed25519-sha256")) {
 			o->algorithm = INKAN_DKIM_ED25519_SHA256;
 			s->md = v->dkim->sha256;
 			s->hashbit = DKIM_HASH_SHA256;
@@ -831,15 +868,15 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 		hc = inkan_view_sub(c, 0, slash);
 		bc = slash < c.len ? inkan_view_sub(c, slash + 1, c.len)
 				   : INKAN_VIEW_LIT("simple");
-		if (inkan_view_eq_cstr_nocase(hc, "relaxed"))
+		if (IS_WORD(hc, "relaxed"))
 			o->header_canon = INKAN_DKIM_RELAXED;
-		else if (!inkan_view_eq_cstr_nocase(hc, "simple")) {
+		else if (!IS_WORD(hc, "simple")) {
 			permerror(s, "unknown header canonicalization in c=");
 			return;
 		}
-		if (inkan_view_eq_cstr_nocase(bc, "relaxed"))
+		if (IS_WORD(bc, "relaxed"))
 			o->body_canon = INKAN_DKIM_RELAXED;
-		else if (!inkan_view_eq_cstr_nocase(bc, "simple")) {
+		else if (!IS_WORD(bc, "simple")) {
 			permerror(s, "unknown body canonicalization in c=");
 			return;
 		}
@@ -904,7 +941,11 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 		permerror(s, "s= is not a selector (RFC 6376 3.1)");
 		return;
 	}
-	if (!decode_b64(v, tb->value, &s->sig, &s->siglen)) {
+	/* b= without its FWS (which the tag-list parser checked) is
+	   header.b: decoded from there, it takes the fast path only. */
+	if (!decode_b64(v,
+		o->b != NULL ? inkan_view_make(o->b, blen) : tb->value, &s->sig,
+		&s->siglen)) {
 		permerror(s, "b= is empty or not base64");
 		return;
 	}
@@ -930,7 +971,7 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 			permerror(s, "h= names too many header fields");
 			return;
 		}
-		if (inkan_view_eq_cstr_nocase(e, "from"))
+		if (IS_WORD(e, "from"))
 			from = true;
 	}
 	if (!from) {
@@ -959,8 +1000,7 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 		list = t->value;
 		while (dkim_list_next(&list, &e))
 			/* "dns" is the form of the drafts before RFC 4871. */
-			if (inkan_view_eq_cstr_nocase(e, "dns/txt") ||
-			    inkan_view_eq_cstr_nocase(e, "dns"))
+			if (IS_WORD(e, "dns/txt") || IS_WORD(e, "dns"))
 				dns = true;
 		if (!dns) {
 			permerror(
@@ -998,17 +1038,18 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 	    !(f->raw.ptr[s->b_end] == '\r' && s->b_end + 2 == f->raw.len))
 		s->b_end++;
 	/* The key's DNS name (RFC 6376 3.6.2.1). */
+	dlen = strlen(o->domain);
 	s->keyname = inkan_arena_alloc(
-	    &v->arena, ts->value.len + strlen(o->domain) + 13);
+	    &v->arena, ts->value.len + sizeof(DOMAINKEY) + dlen);
 	if (s->keyname == NULL) {
 		permerror(s, "out of memory");
 		return;
 	}
-	memcpy(s->keyname, ts->value.ptr, ts->value.len);
-	snprintf(s->keyname + ts->value.len, strlen(o->domain) + 13,
-	    "._domainkey.%s", o->domain);
-	for (i = 0; s->keyname[i] != '\0'; i++)
-		s->keyname[i] = (char)inkan_ascii_lower((uint8_t)s->keyname[i]);
+	for (i = 0; i < ts->value.len; i++)
+		s->keyname[i] = (char)inkan_ascii_lower(ts->value.ptr[i]);
+	memcpy(s->keyname + i, DOMAINKEY, sizeof(DOMAINKEY) - 1);
+	/* o->domain is lowercase already, and NUL-terminated. */
+	memcpy(s->keyname + i + sizeof(DOMAINKEY) - 1, o->domain, dlen + 1);
 	s->pending = true;
 }
 
@@ -1022,10 +1063,7 @@ start_body(struct inkan_dkim_verify *v)
 	enum inkan_status st;
 
 	for (i = 0; i < m->nfields; i++)
-		if (m->fields[i].name_len == 14 &&
-		    inkan_view_eq_cstr_nocase(
-			inkan_view_make(m->fields[i].raw.ptr, 14),
-			"DKIM-Signature"))
+		if (is_sig_field(&m->fields[i]))
 			v->nsigs++;
 	if (v->nsigs == 0)
 		return INKAN_OK;
@@ -1043,10 +1081,7 @@ start_body(struct inkan_dkim_verify *v)
 	for (i = 0; i < m->nfields; i++) {
 		struct vsig *s;
 
-		if (!(m->fields[i].name_len == 14 &&
-			inkan_view_eq_cstr_nocase(
-			    inkan_view_make(m->fields[i].raw.ptr, 14),
-			    "DKIM-Signature")))
+		if (!is_sig_field(&m->fields[i]))
 			continue;
 		s = &v->sigs[k];
 		s->out = &v->results[k];
