@@ -583,6 +583,24 @@ dkim_bodyhash_init(struct dkim_bodyhash *bh, enum inkan_dkim_canon canon,
 	return INKAN_OK;
 }
 
+enum inkan_status
+dkim_bodyhash_restart(struct dkim_bodyhash *bh, enum inkan_dkim_canon canon,
+    bool allow_lf, const EVP_MD *alg, uint64_t limit)
+{
+	if (bh->md == NULL)
+		return dkim_bodyhash_init(bh, canon, allow_lf, alg, limit);
+	bh->alg = alg;
+	bh->limit = limit;
+	bh->hashed = 0;
+	bh->failed = false;
+	bh->dlen = 0;
+	/* Init on a used context starts it again (and switches the hash). */
+	if (EVP_DigestInit_ex(bh->md, alg, NULL) != 1)
+		return INKAN_ERR_NOMEM;
+	dkim_canon_init(&bh->canon, canon, allow_lf, bodyhash_sink, bh);
+	return INKAN_OK;
+}
+
 void
 dkim_bodyhash_feed(struct dkim_bodyhash *bh, const uint8_t *p, size_t n)
 {

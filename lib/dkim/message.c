@@ -23,6 +23,21 @@ dkim_msg_init(struct dkim_msg *m, const struct inkan_limits *lim, bool allow_lf,
 }
 
 void
+dkim_msg_init_reuse(struct dkim_msg *m, bool allow_lf,
+    struct inkan_arena *arena, struct inkan_hdr_parser *hp,
+    struct dkim_field *fields, size_t cap)
+{
+	memset(m, 0, sizeof(*m));
+	m->arena = arena;
+	m->allow_lf = allow_lf;
+	m->state = DKIM_MSG_HEADERS;
+	inkan_hdr_parser_reset(hp);
+	m->hp = hp;
+	m->fields = fields;
+	m->cap = cap;
+}
+
+void
 dkim_msg_clear(struct dkim_msg *m)
 {
 	inkan_hdr_parser_free(&m->hp);

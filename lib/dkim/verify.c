@@ -131,6 +131,21 @@ entry_free(struct dkim_cache_entry *e)
 	free(e);
 }
 
+/* Frees the parts a context keeps for its verifiers (see vparts_take()). */
+static void
+vparts_free(struct dkim_vparts *p)
+{
+	size_t i;
+
+	inkan_hdr_parser_free(&p->hp);
+	free(p->fields);
+	for (i = 0; i < p->hcap; i++)
+		dkim_bodyhash_clear(&p->hashers[i]);
+	free(p->hashers);
+	inkan_buf_clear(&p->tmp);
+	memset(p, 0, sizeof(*p));
+}
+
 enum inkan_status
 inkan_dkim_new(struct inkan_resolver *resolver,
     const struct inkan_limits *limits, const struct inkan_dkim_policy *policy,
@@ -178,6 +193,7 @@ inkan_dkim_free(struct inkan_dkim **dkim)
 	for (i = 0; i < d->ncache; i++)
 		entry_free(d->cache[i]);
 	free(d->cache);
+	vparts_free(&d->spare);
 	EVP_MD_CTX_free(d->md);
 	EVP_MD_free(d->fetched_sha256);
 	EVP_MD_free(d->fetched_sha1);
@@ -418,11 +434,59 @@ struct inkan_dkim_verify {
 	struct inkan_dkim_sig *results;
 	struct vsig *sigs;
 	size_t nsigs;
+	/* hcap hashers, each one's md made or NULL; the first nhashers
+	   are this message's. */
 	struct dkim_bodyhash *hashers;
-	size_t nhashers;
+	size_t nhashers, hcap;
 	struct inkan_buf tmp;
 	char error[300];
 };
+
+/* ---- the parts kept between messages (struct dkim_vparts) ----------------
+ */
+
+/* A new verifier takes the parts its context holds. */
+static void
+vparts_take(struct inkan_dkim_verify *v)
+{
+	struct dkim_vparts *p = &v->dkim->spare;
+
+	dkim_msg_init_reuse(
+	    &v->msg, p->allow_lf, &v->arena, p->hp, p->fields, p->fields_cap);
+	v->hashers = p->hashers;
+	v->hcap = p->hcap;
+	v->tmp = p->tmp;
+	inkan_buf_reset(&v->tmp);
+	memset(p, 0, sizeof(*p));
+}
+
+/*
+ * At the end of finish, the verifier gives its parts to the context,
+ * unless it holds some already (another verifier's): then they stay and
+ * go with the verifier.
+ */
+static void
+vparts_give(struct inkan_dkim_verify *v)
+{
+	struct dkim_vparts *p = &v->dkim->spare;
+
+	if (p->held || v->msg.hp == NULL)
+		return;
+	p->held = true;
+	p->allow_lf = v->msg.allow_lf;
+	p->hp = v->msg.hp;
+	p->fields = v->msg.fields;
+	p->fields_cap = v->msg.cap;
+	v->msg.hp = NULL;
+	v->msg.fields = NULL;
+	v->msg.nfields = v->msg.cap = 0;
+	p->hashers = v->hashers;
+	p->hcap = v->hcap;
+	v->hashers = NULL;
+	v->nhashers = v->hcap = 0;
+	p->tmp = v->tmp;
+	inkan_buf_init(&v->tmp, v->dkim->lim.hdr_section_max + 4096);
+}
 
 enum inkan_status
 inkan_dkim_verify_new(
@@ -431,6 +495,7 @@ inkan_dkim_verify_new(
 	struct inkan_dkim_verify *v;
 	enum inkan_status st;
 	size_t amax;
+	bool allow_lf = (flags & INKAN_DKIM_ALLOW_LF) != 0;
 
 	*v_r = NULL;
 	if (dkim == NULL || (flags & ~(unsigned)INKAN_DKIM_ALLOW_LF) != 0)
@@ -445,8 +510,12 @@ inkan_dkim_verify_new(
 	    !inkan_size_add(amax, 1u << 20, &amax))
 		amax = SIZE_MAX;
 	inkan_arena_init(&v->arena, amax);
-	st = dkim_msg_init(
-	    &v->msg, &dkim->lim, (flags & INKAN_DKIM_ALLOW_LF) != 0, &v->arena);
+	if (dkim->spare.held && dkim->spare.allow_lf == allow_lf) {
+		vparts_take(v);
+		*v_r = v;
+		return INKAN_OK;
+	}
+	st = dkim_msg_init(&v->msg, &dkim->lim, allow_lf, &v->arena);
 	if (st != INKAN_OK) {
 		inkan_arena_clear(&v->arena);
 		free(v);
@@ -465,7 +534,7 @@ inkan_dkim_verify_free(struct inkan_dkim_verify **vp)
 
 	if (vp == NULL || (v = *vp) == NULL)
 		return;
-	for (i = 0; i < v->nhashers; i++)
+	for (i = 0; i < v->hcap; i++)
 		dkim_bodyhash_clear(&v->hashers[i]);
 	free(v->hashers);
 	dkim_msg_clear(&v->msg);
@@ -1070,14 +1139,24 @@ start_body(struct inkan_dkim_verify *v)
 	v->results =
 	    inkan_arena_calloc(&v->arena, v->nsigs, sizeof(*v->results));
 	v->sigs = inkan_arena_calloc(&v->arena, v->nsigs, sizeof(*v->sigs));
-	/*
-	 * Not calloc(): each hasher holds an 8 KiB block, and only the
-	 * first nhashers, each set up by dkim_bodyhash_init(), are used.
-	 */
-	if (inkan_size_mul(v->nsigs, sizeof(*v->hashers), &hbytes))
-		v->hashers = malloc(hbytes);
-	if (v->results == NULL || v->sigs == NULL || v->hashers == NULL)
+	if (v->results == NULL || v->sigs == NULL)
 		return INKAN_ERR_NOMEM;
+	/*
+	 * At most one hasher per signature. Not calloc(): each hasher holds
+	 * an 8 KiB block; only md is set, and each is set up by
+	 * dkim_bodyhash_restart() before it is used.
+	 */
+	if (v->nsigs > v->hcap) {
+		struct dkim_bodyhash *nh;
+
+		if (!inkan_size_mul(v->nsigs, sizeof(*nh), &hbytes) ||
+		    (nh = realloc(v->hashers, hbytes)) == NULL)
+			return INKAN_ERR_NOMEM;
+		v->hashers = nh;
+		for (i = v->hcap; i < v->nsigs; i++)
+			v->hashers[i].md = NULL;
+		v->hcap = v->nsigs;
+	}
 	for (i = 0; i < m->nfields; i++) {
 		struct vsig *s;
 
@@ -1108,7 +1187,7 @@ start_body(struct inkan_dkim_verify *v)
 				break;
 		}
 		if (j == v->nhashers) {
-			st = dkim_bodyhash_init(&v->hashers[j],
+			st = dkim_bodyhash_restart(&v->hashers[j],
 			    s->out->body_canon,
 			    (v->flags & INKAN_DKIM_ALLOW_LF) != 0, s->md,
 			    s->out->has_length ? s->out->length : UINT64_MAX);
@@ -1398,6 +1477,8 @@ inkan_dkim_verify_finish(struct inkan_dkim_verify *v)
 	for (i = 0; i < v->nsigs; i++)
 		if (v->sigs[i].pending)
 			check_sig(v, &v->sigs[i], &lookups);
+	/* Only the results are needed from here on. */
+	vparts_give(v);
 	return INKAN_OK;
 }
 
