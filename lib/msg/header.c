@@ -187,28 +187,33 @@ has_odd_byte(const uint8_t *s, size_t n)
 {
 #ifdef __SSE2__
 	const __m128i vcr = _mm_set1_epi8('\r'), vzero = _mm_setzero_si128();
-	size_t i = 0;
+	__m128i acc, w;
+	size_t i;
 
 	if (n < 16) {
-		for (; i < n; i++)
-			if (s[i] == '\r' || s[i] == '\0' || s[i] >= 0x80)
-				return true;
-		return false;
-	}
-	for (;;) {
-		__m128i w =
-		    _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		__m128i odd = _mm_or_si128(
-		    _mm_cmpeq_epi8(w, vcr), _mm_cmpeq_epi8(w, vzero));
+		uint8_t cr = 0, nul = 0, hi = 0;
 
-		/* The sign bit of w marks the bytes >= 0x80. */
-		if (_mm_movemask_epi8(_mm_or_si128(odd, w)) != 0)
-			return true;
-		if (i + 16 == n)
-			return false;
-		/* The last 16 bytes may overlap the ones already seen. */
-		i = n - i >= 32 ? i + 16 : n - 16;
+		/* No early exit: the loop's branch is the only one. */
+		for (i = 0; i < n; i++) {
+			cr |= (uint8_t)(s[i] == '\r');
+			nul |= (uint8_t)(s[i] == '\0');
+			hi |= s[i];
+		}
+		return (cr | nul | (hi & 0x80)) != 0;
 	}
+	/* The last 16 bytes, which may overlap the others, then the rest;
+	 * the sign bit of each byte marks the bytes >= 0x80. */
+	w = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+	acc = _mm_or_si128(
+	    w, _mm_or_si128(_mm_cmpeq_epi8(w, vcr), _mm_cmpeq_epi8(w, vzero)));
+	for (i = 0; i + 16 < n; i += 16) {
+		w = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		acc = _mm_or_si128(acc,
+		    _mm_or_si128(w,
+			_mm_or_si128(
+			    _mm_cmpeq_epi8(w, vcr), _mm_cmpeq_epi8(w, vzero))));
+	}
+	return _mm_movemask_epi8(acc) != 0;
 #else
 	return memchr(s, '\r', n) != NULL || memchr(s, '\0', n) != NULL ||
 	    has_8bit(s, n);
@@ -535,11 +540,35 @@ static int
 start_field(
     struct inkan_hdr_parser *p, const struct hdr_line *ln, unsigned seen)
 {
-	const uint8_t *s = ln->ptr, *colon;
-	size_t ci, ne, i;
+	const uint8_t *s = ln->ptr, *colon = NULL;
+	size_t ci, ne, i = 0;
 	uint64_t off;
+	unsigned notftext = ~0u; /* bit k: s[k] is not ftext, if known */
 
-	colon = memchr(s, ':', ln->len - ln->eol);
+#ifdef __SSE2__
+	/*
+	 * Most names are shorter than 15 bytes: one load of 16 then finds
+	 * the colon and which bytes are not ftext (a line of 16 bytes or
+	 * more has 16 to load).
+	 */
+	if (ln->len >= 16) {
+		const __m128i w =
+		    _mm_loadu_si128((const __m128i *)(const void *)s);
+		/* Signed: bytes >= 0x80 are below '!' too. */
+		const __m128i bad =
+		    _mm_or_si128(_mm_cmplt_epi8(w, _mm_set1_epi8('!')),
+			_mm_cmpeq_epi8(w, _mm_set1_epi8(0x7f)));
+		unsigned cm = (unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(w, _mm_set1_epi8(':')));
+
+		if (cm != 0 && (size_t)__builtin_ctz(cm) < ln->len - ln->eol) {
+			colon = s + __builtin_ctz(cm);
+			notftext = (unsigned)_mm_movemask_epi8(bad);
+		}
+	}
+#endif
+	if (colon == NULL)
+		colon = memchr(s, ':', ln->len - ln->eol);
 	if (colon == NULL)
 		return fail(p, INKAN_ERR_SYNTAX, ln->off,
 		    "the line at offset %" PRIu64 " is not a header field: it "
@@ -554,8 +583,11 @@ start_field(
 		    "the field at offset %" PRIu64 " has an empty name "
 		    "(RFC 5322 3.6.8)",
 		    ln->off);
-	/* RFC 5322 3.6.8: field-name = 1*ftext, printable ASCII but ':'. */
-	for (i = 0; i < ne; i++) {
+	/* RFC 5322 3.6.8: field-name = 1*ftext, printable ASCII but ':'. A
+	 * name the load above saw whole and clean is not looked at again. */
+	if (ne < 16 && (notftext & ((1u << ne) - 1)) == 0)
+		i = ne;
+	for (; i < ne; i++) {
 		if (!inkan_cc_is(s[i], INKAN_CC_FTEXT)) {
 			off = ln->off + i;
 			return fail(p, INKAN_ERR_SYNTAX, off,
