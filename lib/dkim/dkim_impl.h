@@ -260,6 +260,10 @@ struct inkan_dkim {
 	struct dkim_cache_entry **cache; /* dkim_key_cache_max slots */
 	size_t ncache;
 	struct dkim_vparts spare; /* see struct dkim_vparts */
+	/* verify.c: only ever a plain digest (the header hash of an RSA
+	   signature), so it is initialised again without a reset, which
+	   would free and remake its hash state. */
+	EVP_MD_CTX *hmd;
 };
 
 int64_t dkim_now(const struct inkan_dkim *dkim);

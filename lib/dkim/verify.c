@@ -174,7 +174,8 @@ inkan_dkim_new(struct inkan_resolver *resolver,
 	d->sha256 =
 	    d->fetched_sha256 != NULL ? d->fetched_sha256 : EVP_sha256();
 	d->sha1 = d->fetched_sha1 != NULL ? d->fetched_sha1 : EVP_sha1();
-	if ((d->md = EVP_MD_CTX_new()) == NULL) {
+	if ((d->md = EVP_MD_CTX_new()) == NULL ||
+	    (d->hmd = EVP_MD_CTX_new()) == NULL) {
 		inkan_dkim_free(&d);
 		return INKAN_ERR_NOMEM;
 	}
@@ -195,6 +196,7 @@ inkan_dkim_free(struct inkan_dkim **dkim)
 	free(d->cache);
 	vparts_free(&d->spare);
 	EVP_MD_CTX_free(d->md);
+	EVP_MD_CTX_free(d->hmd);
 	EVP_MD_free(d->fetched_sha256);
 	EVP_MD_free(d->fetched_sha1);
 	free(d);
@@ -1252,13 +1254,13 @@ static bool
 crypto_verify(
     struct inkan_dkim_verify *v, struct vsig *s, struct dkim_pubkey *k)
 {
-	EVP_MD_CTX *ctx = v->dkim->md;
+	EVP_MD_CTX *ctx = v->dkim->md, *hctx = v->dkim->hmd;
 	uint8_t digest[EVP_MAX_MD_SIZE];
 	unsigned dlen = 0;
 	bool ok = false;
 
-	EVP_MD_CTX_reset(ctx);
 	if (k->type == INKAN_DKIM_KEY_ED25519) {
+		EVP_MD_CTX_reset(ctx);
 		/* RFC 8463 3: Ed25519 signs the SHA-256 hash of the
 		   canonicalised header data (PureEdDSA over the digest). */
 		if (EVP_Digest(v->tmp.data, v->tmp.len, digest, &dlen,
@@ -1275,9 +1277,9 @@ crypto_verify(
 	 * context kept with the cached key: setting one up per message
 	 * costs as much as the verification itself.
 	 */
-	if (EVP_DigestInit_ex(ctx, s->md, NULL) != 1 ||
-	    EVP_DigestUpdate(ctx, v->tmp.data, v->tmp.len) != 1 ||
-	    EVP_DigestFinal_ex(ctx, digest, &dlen) != 1)
+	if (EVP_DigestInit_ex(hctx, s->md, NULL) != 1 ||
+	    EVP_DigestUpdate(hctx, v->tmp.data, v->tmp.len) != 1 ||
+	    EVP_DigestFinal_ex(hctx, digest, &dlen) != 1)
 		return false;
 	if (k->vctx == NULL) {
 		k->vctx = EVP_PKEY_CTX_new(k->pkey, NULL);
