@@ -464,7 +464,7 @@ dkim_canon_body_end(struct dkim_canon *c)
  * too, to be safe) or an SP followed by a byte up to SP. False means the
  * 16 bytes are copied as they are.
  */
-static inline bool
+static inline unsigned
 header_trouble16(const uint8_t *p)
 {
 	const __m128i vsp = _mm_set1_epi8(' '), vctl = _mm_set1_epi8(0x1f);
@@ -474,8 +474,9 @@ header_trouble16(const uint8_t *p)
 	__m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(w, vctl), w);
 	__m128i next_ws = _mm_cmpeq_epi8(_mm_min_epu8(next, vsp), next);
 
-	return _mm_movemask_epi8(_mm_or_si128(
-		   ctl, _mm_and_si128(_mm_cmpeq_epi8(w, vsp), next_ws))) != 0;
+	/* Bit k: p[k] may need a change. */
+	return (unsigned)_mm_movemask_epi8(
+	    _mm_or_si128(ctl, _mm_and_si128(_mm_cmpeq_epi8(w, vsp), next_ws)));
 }
 #endif
 
@@ -550,14 +551,36 @@ dkim_canon_header(enum inkan_dkim_canon canon, struct inkan_view raw,
 #ifdef __SSE2__
 			/* Most of a value is words and single spaces, which
 			   stay as they are: 16 bytes at a time. */
-			while (
-			    i + 17 <= end && !header_trouble16(raw.ptr + i)) {
+			while (i + 17 <= end) {
+				unsigned t = header_trouble16(raw.ptr + i);
+
+				/* All 16 are stored; those before the first
+				   that may change count (o has the room: it
+				   is never ahead of i). */
 				_mm_storeu_si128((__m128i *)(void *)o,
 				    _mm_loadu_si128((
 					const __m128i *)(const void *)(raw.ptr +
 					i)));
+				if (t != 0) {
+					o += __builtin_ctz(t);
+					i += (size_t)__builtin_ctz(t);
+					break;
+				}
 				o += 16;
 				i += 16;
+			}
+			/*
+			 * The last bytes, fewer than 17: in one piece when
+			 * the 17 bytes before the end need no change and
+			 * the last is ordinary (not trailing WSP).
+			 */
+			if (i + 17 > end && i < end && end >= 17 &&
+			    special[raw.ptr[end - 1]] == 0 &&
+			    header_trouble16(raw.ptr + end - 17) == 0) {
+				memcpy(o, raw.ptr + i, end - i);
+				o += end - i;
+				i = end;
+				continue;
 			}
 #endif
 			while (i < end && special[raw.ptr[i]] == 0)

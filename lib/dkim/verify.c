@@ -619,19 +619,26 @@ arena_nofws(struct inkan_arena *a, struct inkan_view s, size_t *len_r)
 #ifdef __SSE2__
 		/*
 		 * b= is several hundred bytes of base64 with FWS only where
-		 * it is folded: 16 bytes at a time while none is up to SP
-		 * (any such byte, FWS or not, is left to the loop below).
+		 * it is folded: 16 bytes at a time up to the first byte up
+		 * to SP (any such byte, FWS or not, is left to the loop
+		 * below).
 		 */
 		const __m128i vsp = _mm_set1_epi8(' ');
 
 		while (i + 16 <= s.len) {
 			__m128i w = _mm_loadu_si128(
 			    (const __m128i *)(const void *)(s.ptr + i));
+			unsigned ws = (unsigned)_mm_movemask_epi8(
+			    _mm_cmpeq_epi8(_mm_min_epu8(w, vsp), w));
 
-			if (_mm_movemask_epi8(
-				_mm_cmpeq_epi8(_mm_min_epu8(w, vsp), w)) != 0)
-				break;
+			/* All 16 stored (o <= i: r has the room), those
+			   before the first byte up to SP kept. */
 			_mm_storeu_si128((__m128i *)(void *)(r + o), w);
+			if (ws != 0) {
+				o += (size_t)__builtin_ctz(ws);
+				i += (size_t)__builtin_ctz(ws);
+				break;
+			}
 			o += 16;
 			i += 16;
 		}
