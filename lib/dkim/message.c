@@ -78,12 +78,15 @@ store(struct dkim_msg *m, const struct inkan_hdr_field *f)
 		for (i = 0; i < f->raw.len; i++)
 			if (r[i] == '\n' && (i == 0 || r[i - 1] != '\r'))
 				bare++;
+	/* Without bare LFs a plain copy (not zeroed first), else room for
+	   a CR before each. */
 	if (!inkan_size_add(f->raw.len, bare, &len) ||
-	    (copy = inkan_arena_alloc(m->arena, len + 1)) == NULL)
+	    (copy = bare == 0
+		    ? (uint8_t *)inkan_arena_strndup(m->arena, r, f->raw.len)
+		    : inkan_arena_alloc(m->arena, len + 1)) == NULL)
 		return fail(m, INKAN_ERR_LIMIT,
 		    "the header section does not fit in memory");
 	if (bare == 0) {
-		memcpy(copy, r, f->raw.len);
 		o = f->raw.len;
 	} else {
 		for (i = 0; i < f->raw.len; i++) {
