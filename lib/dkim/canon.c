@@ -15,6 +15,11 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+/* AVX2 code in functions of its own, used where the CPU has it. */
+#include <immintrin.h>
+#define CANON_AVX2 1
+#endif
 
 #include "dkim/dkim_impl.h"
 
@@ -270,13 +275,67 @@ clean_scan16(const uint8_t *p, size_t n, bool allow_lf)
 }
 #endif
 
+#ifdef CANON_AVX2
+/* trouble16() for 32 bytes. */
+__attribute__((target("avx2"))) static inline __m256i
+trouble32(const uint8_t *p, __m256i vsp, __m256i vtab, __m256i vstop)
+{
+	__m256i w = _mm256_loadu_si256((const __m256i *)(const void *)p);
+	__m256i next =
+	    _mm256_loadu_si256((const __m256i *)(const void *)(p + 1));
+	__m256i next_ws = _mm256_cmpeq_epi8(_mm256_min_epu8(next, vsp), next);
+
+	return _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(w, vtab),
+				   _mm256_cmpeq_epi8(w, vstop)),
+	    _mm256_and_si256(_mm256_cmpeq_epi8(w, vsp), next_ws));
+}
+
+/*
+ * clean_scan16() 32 bytes at a time: half the instructions on a long
+ * body, on CPUs with AVX2 (the caller asks). Like it, it only skips bytes
+ * that are certainly clean; the scans after it go on from where it stops.
+ */
+__attribute__((target("avx2"))) static size_t
+clean_scan32(const uint8_t *p, size_t n, bool allow_lf)
+{
+	const __m256i vsp = _mm256_set1_epi8(' '),
+		      vtab = _mm256_set1_epi8('\t'),
+		      vstop = _mm256_set1_epi8(allow_lf ? '\n' : '\t');
+	size_t i = 0;
+
+	/* Each load of 32 reads one byte beyond: i + 32 < n. */
+	while (i + 129 <= n) {
+		__m256i t = _mm256_or_si256(
+		    _mm256_or_si256(trouble32(p + i, vsp, vtab, vstop),
+			trouble32(p + i + 32, vsp, vtab, vstop)),
+		    _mm256_or_si256(trouble32(p + i + 64, vsp, vtab, vstop),
+			trouble32(p + i + 96, vsp, vtab, vstop)));
+
+		if (_mm256_movemask_epi8(t) != 0)
+			break;
+		i += 128;
+	}
+	while (i + 33 <= n) {
+		if (_mm256_movemask_epi8(trouble32(p + i, vsp, vtab, vstop)) !=
+		    0)
+			break;
+		i += 32;
+	}
+	return i;
+}
+#endif
+
 static size_t
 relaxed_clean_prefix(const uint8_t *p, size_t n, bool allow_lf)
 {
 	size_t i = 0, end;
 
+#ifdef CANON_AVX2
+	if (n >= 129 && __builtin_cpu_supports("avx2"))
+		i = clean_scan32(p, n, allow_lf);
+#endif
 #ifdef __SSE2__
-	i = clean_scan16(p, n, allow_lf);
+	i += clean_scan16(p + i, n - i, allow_lf);
 #endif
 
 	while (i + 9 <= n && little_endian()) {
