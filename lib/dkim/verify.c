@@ -834,6 +834,10 @@ tag_index(struct inkan_view name)
 	}
 }
 
+/* Tags parse_sig() has room for without the arena (a signature has 13
+   kinds, z= among them). */
+#define SIG_TAGS_LOCAL 32
+
 /* Fills s->out from the field's tags and decides whether it is usable. */
 static void
 parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
@@ -845,8 +849,9 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 	const struct dkim_tag *t, *tv, *ta, *tb, *tbh, *td, *th, *ts;
 	const struct dkim_tag *tag[TAG_COUNT] = { NULL };
 	struct dkim_tag *tags;
-	size_t n, i, nh, cap, dlen, blen = 0;
-	const uint8_t *semi, *rest, *end;
+	struct dkim_tag local[SIG_TAGS_LOCAL];
+	size_t n, i, nh, cap, tmax, dlen, blen = 0;
+	enum inkan_status st;
 	const char *why;
 	uint64_t u;
 	bool from;
@@ -862,25 +867,24 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 	if (value.len >= 2 && value.ptr[value.len - 2] == '\r')
 		value.len -= 2;
 	/*
-	 * Room for the tags there can be, not for dkim_tags_max: a tag
-	 * ends at a ';' or at the end, so there are at most one more than
-	 * the ';' in the value (zeroing 64 unused tags per signature was a
-	 * measurable part of verifying a small message).
+	 * The tags on the stack, room for more than any signature we know
+	 * has; only a value with more is parsed again, with room for
+	 * dkim_tags_max in the arena (zeroing room for 64 tags per
+	 * signature was a measurable part of verifying a small message).
 	 */
-	cap = 1;
-	rest = value.ptr;
-	end = value.ptr + value.len;
-	while (cap < lim->dkim_tags_max && rest < end &&
-	    (semi = memchr(rest, ';', (size_t)(end - rest))) != NULL) {
-		cap++;
-		rest = semi + 1;
+	tmax = lim->dkim_tags_max > 0 ? lim->dkim_tags_max : 1;
+	cap = tmax < SIG_TAGS_LOCAL ? tmax : SIG_TAGS_LOCAL;
+	tags = local;
+	st = dkim_taglist_parse(value, tags, cap, &n, &why);
+	if (st == INKAN_ERR_LIMIT && cap < tmax) {
+		tags = inkan_arena_calloc(&v->arena, tmax, sizeof(*tags));
+		if (tags == NULL) {
+			permerror(s, "out of memory");
+			return;
+		}
+		st = dkim_taglist_parse(value, tags, tmax, &n, &why);
 	}
-	tags = inkan_arena_calloc(&v->arena, cap, sizeof(*tags));
-	if (tags == NULL) {
-		permerror(s, "out of memory");
-		return;
-	}
-	if (dkim_taglist_parse(value, tags, cap, &n, &why) != INKAN_OK) {
+	if (st != INKAN_OK) {
 		char *msg = inkan_arena_alloc(&v->arena, 128);
 
 		if (msg != NULL)
