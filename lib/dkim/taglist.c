@@ -16,6 +16,13 @@
 
 #include "dkim/dkim_impl.h"
 
+/* inkan_view_make() inline, for views into what the parser holds. */
+static inline struct inkan_view
+view_of(const uint8_t *p, size_t n)
+{
+	return (struct inkan_view){ p, n };
+}
+
 /*
  * Skips FWS (RFC 6376 2.8: [*WSP CRLF] 1*WSP, read loosely as any mix of
  * WSP and CRLF-followed-by-WSP). Returns false at a CR or LF that is not
@@ -142,7 +149,7 @@ dkim_taglist_parse(struct inkan_view in, struct dkim_tag *tags, size_t cap,
 		while (pos < n &&
 		    (inkan_cc_is(p[pos], INKAN_CC_ALNUM) || p[pos] == '_'))
 			pos++;
-		t.name = inkan_view_make(p + start, pos - start);
+		t.name = view_of(p + start, pos - start);
 		if (!skip_fws(p, n, &pos))
 			goto bad_break;
 		if (pos >= n || p[pos] != '=') {
@@ -185,7 +192,7 @@ dkim_taglist_parse(struct inkan_view in, struct dkim_tag *tags, size_t cap,
 			if (!skip_fws(p, n, &pos))
 				goto bad_break;
 		}
-		t.value = inkan_view_make(p + start, vend - start);
+		t.value = view_of(p + start, vend - start);
 		/*
 		 * RFC 6376 3.2: "Tags with duplicate names MUST NOT occur
 		 * within a single tag-list". Names of one letter (most of

@@ -36,6 +36,13 @@
 #include <emmintrin.h>
 #endif
 
+/* inkan_view_make() inline, for views into what the parser holds. */
+static inline struct inkan_view
+view_of(const uint8_t *p, size_t n)
+{
+	return (struct inkan_view){ p, n };
+}
+
 #define HDR_KNOWN_FLAGS                                                       \
 	(INKAN_HDR_ALLOW_LF | INKAN_HDR_ALLOW_BARE_CR | INKAN_HDR_ALLOW_NUL | \
 	    INKAN_HDR_SKIP_MBOX_FROM)
@@ -53,6 +60,9 @@ struct hdr_line {
 	size_t eol; /* 2: CRLF, 1: LF, 0: none (the input ended) */
 	uint64_t off; /* absolute offset of ptr[0] */
 	bool buffered; /* ptr points into buf, not into the chunk */
+	/* Known to hold no byte check_line_bytes() looks for (a CR but the
+	   one of CRLF, a NUL, a byte >= 0x80); false: not known. */
+	bool plain;
 };
 
 enum hdr_line_kind {
@@ -324,6 +334,53 @@ save_field(struct inkan_hdr_parser *p)
 }
 
 /*
+ * The first LF in s[0..n), or NULL, as memchr() finds it; *plain_r says
+ * whether the bytes before it are known to hold none of the bytes
+ * check_line_bytes() looks for (the CR just before the LF is the line
+ * ending, not one of them). One SSE2 pass does both for the whole blocks
+ * of 16; a line that ends in the last bytes of a chunk is left to
+ * memchr() and its bytes to check_line_bytes().
+ */
+static const uint8_t *
+find_lf(const uint8_t *s, size_t n, bool *plain_r)
+{
+	size_t i = 0;
+
+	*plain_r = false;
+#ifdef __SSE2__
+	const __m128i vlf = _mm_set1_epi8('\n'), vcr = _mm_set1_epi8('\r'),
+		      vzero = _mm_setzero_si128();
+	unsigned before = 0, prev = 0; /* odd bytes: older blocks, last */
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i w =
+		    _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		unsigned lfm =
+		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(w, vlf));
+		/* CR, NUL, and (the sign bit of w) bytes >= 0x80. */
+		unsigned odd = (unsigned)_mm_movemask_epi8(_mm_or_si128(w,
+		    _mm_or_si128(
+			_mm_cmpeq_epi8(w, vcr), _mm_cmpeq_epi8(w, vzero))));
+
+		if (lfm != 0) {
+			unsigned k = (unsigned)__builtin_ctz(lfm);
+
+			odd &= (1u << k) - 1;
+			if (k > 0 && s[i + k - 1] == '\r')
+				odd &= ~(1u << (k - 1));
+			else if (k == 0 && i > 0 && s[i - 1] == '\r')
+				prev &= ~0x8000u;
+			*plain_r = (before | prev | odd) == 0;
+			return s + i + k;
+		}
+		before |= prev;
+		prev = odd;
+	}
+#endif
+	return i < n ? memchr(s + i, '\n', n - i) : NULL;
+}
+
+/*
  * Takes the next complete line into *ln: from the chunk in place, or from
  * buf when it began in an earlier chunk. Returns 1 with a line; 0 when the
  * chunk ended inside the line (kept in buf, and the chunk consumed); -1
@@ -338,10 +395,12 @@ take_line(struct inkan_hdr_parser *p, struct hdr_line *ln)
 	size_t win = avail < room ? avail : room;
 	size_t n;
 	enum inkan_status st;
+	bool plain = false;
 
 	ln->off = read_offset(p) - p->part_len;
+	ln->plain = false;
 	if (win > 0)
-		lf = memchr(s, '\n', win);
+		lf = find_lf(s, win, &plain);
 	if (lf == NULL && win < avail)
 		return fail(p, INKAN_ERR_LIMIT, ln->off,
 		    "line at offset %" PRIu64 " is longer than hdr_line_max "
@@ -373,6 +432,7 @@ take_line(struct inkan_hdr_parser *p, struct hdr_line *ln)
 		ln->ptr = s;
 		ln->len = n;
 		ln->buffered = false;
+		ln->plain = plain;
 	} else {
 		if ((st = inkan_buf_append(&p->buf, s, n)) != INKAN_OK)
 			return fail_buf(p, st);
@@ -402,7 +462,7 @@ check_line_bytes(
 	uint64_t off;
 
 	/* Most lines hold none of the bytes looked for here. */
-	if (n > 0 && has_odd_byte(s, n)) {
+	if (n > 0 && !ln->plain && has_odd_byte(s, n)) {
 		/* Inside a line (the CR of a CRLF is not in [s, end)),
 		 * every CR is bare. */
 		if ((cr = memchr(s, '\r', n)) != NULL) {
@@ -647,9 +707,9 @@ emit_field(struct inkan_hdr_parser *p, struct inkan_hdr_event *ev)
 
 	base = p->fld_buffered ? p->buf.data : p->in + p->fld_start;
 	ev->type = INKAN_HDR_EV_FIELD;
-	f->raw = inkan_view_make(base, p->fld_len);
-	f->name = inkan_view_make(base, p->fld_name_len);
-	f->value = inkan_view_make(base + p->fld_colon + 1,
+	f->raw = view_of(base, p->fld_len);
+	f->name = view_of(base, p->fld_name_len);
+	f->value = view_of(base + p->fld_colon + 1,
 	    p->fld_len - p->fld_eol - p->fld_colon - 1);
 	f->offset = p->fld_off;
 	f->flags = p->fld_seen;
@@ -667,8 +727,7 @@ end_headers(
 	ev->end.has_body = blank_len > 0;
 	ev->end.blank_len = blank_len;
 	ev->end.body_offset = read_offset(p);
-	ev->end.body =
-	    inkan_view_make(p->in + p->in_pos, p->in_len - p->in_pos);
+	ev->end.body = view_of(p->in + p->in_pos, p->in_len - p->in_pos);
 	p->in_pos = p->in_len;
 	p->in_active = false;
 	p->state = HDR_ST_END;
@@ -726,7 +785,7 @@ chunk_end(struct inkan_hdr_parser *p, struct inkan_hdr_event *ev)
 int
 inkan_hdr_parser_next(struct inkan_hdr_parser *p, struct inkan_hdr_event *ev_r)
 {
-	struct hdr_line ln = { NULL, 0, 0, 0, false };
+	struct hdr_line ln = { NULL, 0, 0, 0, false, false };
 	int r;
 
 	memset(ev_r, 0, sizeof(*ev_r));
