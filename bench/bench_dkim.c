@@ -24,6 +24,11 @@
  *
  * Usage: bench_dkim [SECONDS]. The dkimpy column runs bench/dkim_dkimpy.py
  * with $INKAN_PYTHON, else /usr/bin/python3, else python3 from PATH.
+ *
+ * bench_dkim --loop COLUMN CASE N (COLUMN inkan, floor or libopendkim;
+ * CASE 0-3 in the order of the table) does the setup, then evaluates that
+ * case N times and prints nothing: a loop to run under a profiler
+ * (valgrind --tool=callgrind --toggle-collect=inkan_check, or floor_eval).
  */
 #include "bench_common.h"
 
@@ -198,6 +203,36 @@ measure(struct column **cols, size_t ncols, double seconds)
 					cols[c]->rate[i] =
 					    (double)cols[c]->n[i] / t;
 			}
+}
+
+/*
+ * bench_dkim --loop COLUMN CASE N: case CASE of the column named COLUMN,
+ * N times, nothing timed. Returns the exit status.
+ */
+static int
+profile_loop(struct column **cols, size_t ncols, char **arg)
+{
+	char got[256], *end;
+	unsigned long c, n, k;
+	size_t i;
+
+	c = strtoul(arg[1], &end, 10);
+	if (*end != '\0' || c >= NCASES)
+		die("--loop: CASE is 0-3");
+	n = strtoul(arg[2], &end, 10);
+	if (*end != '\0' || end == arg[2])
+		die("--loop: N is a number");
+	for (i = 0; i < ncols && strcmp(cols[i]->name, arg[0]) != 0; i++)
+		continue;
+	if (i == ncols)
+		die("--loop: COLUMN is inkan, floor or libopendkim");
+	for (k = 0; k < n; k++)
+		if (cols[i]->eval(cols[i]->ctx, c, got, sizeof(got)) != 0) {
+			fprintf(stderr, "bench_dkim: %s %s: WRONG: %s\n",
+			    cols[i]->name, cases[c].label, got);
+			return 1;
+		}
+	return 0;
 }
 
 /* ---- the key and the messages ----------------------------------------- */
@@ -966,12 +1001,18 @@ main(int argc, char **argv)
 	double seconds = 1.0;
 	const char *signer = "inkan";
 	char where[32], got[256];
+	char **loop = NULL;
 	size_t i, ncols = 0;
 	int cpu, wrong = 0;
 
-	if (argc > 2 ||
+	if (argc == 5 && strcmp(argv[1], "--loop") == 0)
+		loop = argv + 2;
+	else if (argc > 2 ||
 	    (argc == 2 && bench_parse_seconds(argv[1], &seconds) != 0)) {
-		fprintf(stderr, "usage: bench_dkim [SECONDS (0-60]]\n");
+		fprintf(stderr,
+		    "usage: bench_dkim [SECONDS (0-60]]\n"
+		    "       bench_dkim --loop inkan|floor|libopendkim CASE "
+		    "N\n");
 		return 2;
 	}
 	cpu = bench_pin();
@@ -1031,6 +1072,8 @@ main(int argc, char **argv)
 			    got);
 	}
 
+	if (loop != NULL)
+		return profile_loop(cols, ncols, loop);
 	measure(cols, ncols, seconds);
 	check_signatures(&inkan, ic.dkim, ic.out);
 	check_floor(&fl, &fc);

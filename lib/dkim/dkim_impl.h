@@ -117,6 +117,13 @@ void dkim_bodyhash_feed(struct dkim_bodyhash *bh, const uint8_t *p, size_t n);
    failed. */
 enum inkan_status dkim_bodyhash_end(struct dkim_bodyhash *bh);
 void dkim_bodyhash_clear(struct dkim_bodyhash *bh);
+/*
+ * dkim_bodyhash_init() for a hasher used before: its md (a context from
+ * an earlier message, or NULL) is set up again rather than made anew.
+ */
+enum inkan_status dkim_bodyhash_restart(struct dkim_bodyhash *bh,
+    enum inkan_dkim_canon canon, bool allow_lf, const EVP_MD *alg,
+    uint64_t limit);
 
 /* ---- keys (keys.c) --------------------------------------------------------
  */
@@ -192,6 +199,14 @@ struct dkim_msg {
 enum inkan_status dkim_msg_init(struct dkim_msg *m,
     const struct inkan_limits *lim, bool allow_lf, struct inkan_arena *arena);
 void dkim_msg_clear(struct dkim_msg *m);
+/*
+ * dkim_msg_init() reusing an earlier message's parser hp (made with the
+ * same limits and allow_lf; reset here) and fields[0..cap), both taken
+ * over (dkim_msg_clear() frees them).
+ */
+void dkim_msg_init_reuse(struct dkim_msg *m, bool allow_lf,
+    struct inkan_arena *arena, struct inkan_hdr_parser *hp,
+    struct dkim_field *fields, size_t cap);
 
 /*
  * Feeds p[0..n) (last: the input ends there) while in the header section.
@@ -215,6 +230,24 @@ size_t dkim_msg_count(const struct dkim_msg *m, struct inkan_view name);
 
 /* ---- shared by verify.c and sign.c ------------------------------------- */
 
+/*
+ * What a verifier needs only while it reads a message, kept in the
+ * context between messages (verify.c): a verifier takes it when it
+ * starts and gives it back at the end of inkan_dkim_verify_finish(), so
+ * a warm verification makes and frees none of it, and none of it outlives
+ * the context.
+ */
+struct dkim_vparts {
+	bool held; /* the context holds the parts */
+	bool allow_lf; /* the flag hp was made with */
+	struct inkan_hdr_parser *hp;
+	struct dkim_field *fields;
+	size_t fields_cap;
+	struct dkim_bodyhash *hashers; /* hcap of them; md made or NULL */
+	size_t hcap;
+	struct inkan_buf tmp;
+};
+
 struct inkan_dkim {
 	struct inkan_resolver *resolver;
 	struct inkan_limits lim;
@@ -226,6 +259,11 @@ struct inkan_dkim {
 	EVP_MD *fetched_sha256, *fetched_sha1;
 	struct dkim_cache_entry **cache; /* dkim_key_cache_max slots */
 	size_t ncache;
+	struct dkim_vparts spare; /* see struct dkim_vparts */
+	/* verify.c: only ever a plain digest (the header hash of an RSA
+	   signature), so it is initialised again without a reset, which
+	   would free and remake its hash state. */
+	EVP_MD_CTX *hmd;
 };
 
 int64_t dkim_now(const struct inkan_dkim *dkim);

@@ -23,6 +23,21 @@ dkim_msg_init(struct dkim_msg *m, const struct inkan_limits *lim, bool allow_lf,
 }
 
 void
+dkim_msg_init_reuse(struct dkim_msg *m, bool allow_lf,
+    struct inkan_arena *arena, struct inkan_hdr_parser *hp,
+    struct dkim_field *fields, size_t cap)
+{
+	memset(m, 0, sizeof(*m));
+	m->arena = arena;
+	m->allow_lf = allow_lf;
+	m->state = DKIM_MSG_HEADERS;
+	inkan_hdr_parser_reset(hp);
+	m->hp = hp;
+	m->fields = fields;
+	m->cap = cap;
+}
+
+void
 dkim_msg_clear(struct dkim_msg *m)
 {
 	inkan_hdr_parser_free(&m->hp);
@@ -63,12 +78,15 @@ store(struct dkim_msg *m, const struct inkan_hdr_field *f)
 		for (i = 0; i < f->raw.len; i++)
 			if (r[i] == '\n' && (i == 0 || r[i - 1] != '\r'))
 				bare++;
+	/* Without bare LFs a plain copy (not zeroed first), else room for
+	   a CR before each. */
 	if (!inkan_size_add(f->raw.len, bare, &len) ||
-	    (copy = inkan_arena_alloc(m->arena, len + 1)) == NULL)
+	    (copy = bare == 0
+		    ? (uint8_t *)inkan_arena_strndup(m->arena, r, f->raw.len)
+		    : inkan_arena_alloc(m->arena, len + 1)) == NULL)
 		return fail(m, INKAN_ERR_LIMIT,
 		    "the header section does not fit in memory");
 	if (bare == 0) {
-		memcpy(copy, r, f->raw.len);
 		o = f->raw.len;
 	} else {
 		for (i = 0; i < f->raw.len; i++) {
@@ -78,7 +96,8 @@ store(struct dkim_msg *m, const struct inkan_hdr_field *f)
 		}
 	}
 	df = &m->fields[m->nfields++];
-	df->raw = inkan_view_make(copy, o);
+	df->raw.ptr = copy;
+	df->raw.len = o;
 	df->name_len = f->name.len;
 	df->offset = f->offset;
 	df->used = false;
@@ -117,12 +136,20 @@ dkim_msg_feed_headers(struct dkim_msg *m, const uint8_t *p, size_t n, bool last,
 	return fail(m, st, msg);
 }
 
-static bool
+/* Inline, the length first: selecting a signature's fields compares
+   each name of h= with the fields from the bottom up. */
+static inline bool
 name_is(const struct dkim_field *f, struct inkan_view name)
 {
-	return f->name_len == name.len &&
-	    inkan_view_eq_nocase(
-		inkan_view_make(f->raw.ptr, f->name_len), name);
+	size_t i;
+
+	if (f->name_len != name.len)
+		return false;
+	for (i = 0; i < name.len; i++)
+		if (inkan_ascii_lower(f->raw.ptr[i]) !=
+		    inkan_ascii_lower(name.ptr[i]))
+			return false;
+	return true;
 }
 
 enum inkan_status

@@ -16,13 +16,20 @@
 
 #include "dkim/dkim_impl.h"
 
+/* inkan_view_make() inline, for views into what the parser holds. */
+static inline struct inkan_view
+view_of(const uint8_t *p, size_t n)
+{
+	return (struct inkan_view){ p, n };
+}
+
 /*
  * Skips FWS (RFC 6376 2.8: [*WSP CRLF] 1*WSP, read loosely as any mix of
  * WSP and CRLF-followed-by-WSP). Returns false at a CR or LF that is not
  * folding: a line break in the middle of a value.
  */
 static bool
-skip_fws(const uint8_t *p, size_t n, size_t *pos)
+skip_fws_run(const uint8_t *p, size_t n, size_t *pos)
 {
 	size_t i = *pos;
 
@@ -43,6 +50,15 @@ skip_fws(const uint8_t *p, size_t n, size_t *pos)
 	}
 	*pos = i;
 	return true;
+}
+
+/* Most places where FWS may be hold none: those without a call. */
+static inline bool
+skip_fws(const uint8_t *p, size_t n, size_t *pos)
+{
+	if (*pos < n && p[*pos] > ' ')
+		return true;
+	return skip_fws_run(p, n, pos);
 }
 
 /* Byte classes inside a tag value. */
@@ -84,13 +100,13 @@ static const uint8_t value_class[256] = {
 
 #ifdef __SSE2__
 /*
- * Whether p[0..16) are all V_CHAR: none up to SP, no ';', no DEL. The
- * base64 of b= and bh= is most of a DKIM-Signature: this takes it 16
- * bytes at a time (SSE2 is in every x86-64 CPU; elsewhere the table
- * loop does it all).
+ * Which of p[0..16) are not V_CHAR (bit k for p[k]): up to SP, ';', DEL.
+ * The base64 of b= and bh= is most of a DKIM-Signature: this takes it 16
+ * bytes at a time, and finds where a shorter value ends without a loop
+ * (SSE2 is in every x86-64 CPU; elsewhere the table loop does it all).
  */
-static inline bool
-valchar16(const uint8_t *p)
+static inline unsigned
+notval16(const uint8_t *p)
 {
 	const __m128i vsp = _mm_set1_epi8(' '), vsemi = _mm_set1_epi8(';'),
 		      vdel = _mm_set1_epi8(0x7f);
@@ -98,7 +114,7 @@ valchar16(const uint8_t *p)
 	__m128i bad = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(w, vsp), w),
 	    _mm_or_si128(_mm_cmpeq_epi8(w, vsemi), _mm_cmpeq_epi8(w, vdel)));
 
-	return _mm_movemask_epi8(bad) == 0;
+	return (unsigned)_mm_movemask_epi8(bad);
 }
 #endif
 
@@ -108,6 +124,8 @@ dkim_taglist_parse(struct inkan_view in, struct dkim_tag *tags, size_t cap,
 {
 	const uint8_t *p = in.ptr, *vc = value_class;
 	size_t n = in.len, pos = 0, count = 0, i;
+	uint64_t seen1 = 0; /* the one-letter names so far */
+	bool dup;
 
 	*n_r = 0;
 	*why_r = "";
@@ -131,7 +149,7 @@ dkim_taglist_parse(struct inkan_view in, struct dkim_tag *tags, size_t cap,
 		while (pos < n &&
 		    (inkan_cc_is(p[pos], INKAN_CC_ALNUM) || p[pos] == '_'))
 			pos++;
-		t.name = inkan_view_make(p + start, pos - start);
+		t.name = view_of(p + start, pos - start);
 		if (!skip_fws(p, n, &pos))
 			goto bad_break;
 		if (pos >= n || p[pos] != '=') {
@@ -148,8 +166,17 @@ dkim_taglist_parse(struct inkan_view in, struct dkim_tag *tags, size_t cap,
 			if (cl == V_CHAR) {
 				/* The common case: a run of value bytes. */
 #ifdef __SSE2__
-				while (pos + 16 <= n && valchar16(p + pos))
+				while (pos + 16 <= n) {
+					unsigned bad = notval16(p + pos);
+
+					if (bad != 0) {
+						/* The run ends there. */
+						pos +=
+						    (size_t)__builtin_ctz(bad);
+						break;
+					}
 					pos += 16;
+				}
 #endif
 				while (pos < n && vc[p[pos]] == V_CHAR)
 					pos++;
@@ -165,14 +192,27 @@ dkim_taglist_parse(struct inkan_view in, struct dkim_tag *tags, size_t cap,
 			if (!skip_fws(p, n, &pos))
 				goto bad_break;
 		}
-		t.value = inkan_view_make(p + start, vend - start);
-		for (i = 0; i < count; i++)
-			if (inkan_view_eq(tags[i].name, t.name)) {
-				/* RFC 6376 3.2: "Tags with duplicate names
-				   MUST NOT occur within a single tag-list". */
-				*why_r = "a tag appears twice";
-				return INKAN_ERR_SYNTAX;
-			}
+		t.value = view_of(p + start, vend - start);
+		/*
+		 * RFC 6376 3.2: "Tags with duplicate names MUST NOT occur
+		 * within a single tag-list". Names of one letter (most of
+		 * them) are a bit each in seen1; the others are compared.
+		 */
+		if (t.name.len == 1) {
+			uint64_t bit = UINT64_C(1) << (t.name.ptr[0] & 63);
+
+			dup = (seen1 & bit) != 0;
+			seen1 |= bit;
+		} else {
+			for (i = 0, dup = false; i < count && !dup; i++)
+				dup = tags[i].name.len == t.name.len &&
+				    memcmp(tags[i].name.ptr, t.name.ptr,
+					t.name.len) == 0;
+		}
+		if (dup) {
+			*why_r = "a tag appears twice";
+			return INKAN_ERR_SYNTAX;
+		}
 		if (count >= cap) {
 			*why_r = "too many tags";
 			return INKAN_ERR_LIMIT;
@@ -203,19 +243,42 @@ dkim_tag_find(const struct dkim_tag *tags, size_t n, const char *name)
 bool
 dkim_list_next(struct inkan_view *list, struct inkan_view *elem_r)
 {
-	size_t i;
+	const uint8_t *p = list->ptr, *colon = NULL;
+	size_t n = list->len, start = 0, end;
 
-	if (list->ptr == NULL)
+	if (p == NULL)
 		return false;
-	i = inkan_view_find(*list, ':');
-	*elem_r = inkan_view_trim(
-	    inkan_view_sub(*list, 0, i), INKAN_CC_WSP | INKAN_CC_CTL);
-	if (i >= list->len) {
+		/* Written out rather than with the view helpers: h= is split
+		   once to check it and once to select the fields, on every
+		   signature. Its names are short: most colons are in the next
+		   16 bytes. */
+#ifdef __SSE2__
+	if (n >= 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)p),
+		    _mm_set1_epi8(':')));
+
+		if (m != 0)
+			colon = p + __builtin_ctz(m);
+	}
+#endif
+	if (colon == NULL && n > 0)
+		colon = memchr(p, ':', n);
+	end = colon != NULL ? (size_t)(colon - p) : n;
+	if (colon != NULL) {
+		list->ptr = colon + 1;
+		list->len = n - end - 1;
+	} else {
 		list->ptr = NULL;
 		list->len = 0;
-	} else {
-		list->ptr += i + 1;
-		list->len -= i + 1;
 	}
+	while (
+	    start < end && inkan_cc_is(p[start], INKAN_CC_WSP | INKAN_CC_CTL))
+		start++;
+	while (
+	    end > start && inkan_cc_is(p[end - 1], INKAN_CC_WSP | INKAN_CC_CTL))
+		end--;
+	elem_r->ptr = p + start;
+	elem_r->len = end - start;
 	return true;
 }

@@ -131,6 +131,21 @@ entry_free(struct dkim_cache_entry *e)
 	free(e);
 }
 
+/* Frees the parts a context keeps for its verifiers (see vparts_take()). */
+static void
+vparts_free(struct dkim_vparts *p)
+{
+	size_t i;
+
+	inkan_hdr_parser_free(&p->hp);
+	free(p->fields);
+	for (i = 0; i < p->hcap; i++)
+		dkim_bodyhash_clear(&p->hashers[i]);
+	free(p->hashers);
+	inkan_buf_clear(&p->tmp);
+	memset(p, 0, sizeof(*p));
+}
+
 enum inkan_status
 inkan_dkim_new(struct inkan_resolver *resolver,
     const struct inkan_limits *limits, const struct inkan_dkim_policy *policy,
@@ -159,7 +174,8 @@ inkan_dkim_new(struct inkan_resolver *resolver,
 	d->sha256 =
 	    d->fetched_sha256 != NULL ? d->fetched_sha256 : EVP_sha256();
 	d->sha1 = d->fetched_sha1 != NULL ? d->fetched_sha1 : EVP_sha1();
-	if ((d->md = EVP_MD_CTX_new()) == NULL) {
+	if ((d->md = EVP_MD_CTX_new()) == NULL ||
+	    (d->hmd = EVP_MD_CTX_new()) == NULL) {
 		inkan_dkim_free(&d);
 		return INKAN_ERR_NOMEM;
 	}
@@ -178,7 +194,9 @@ inkan_dkim_free(struct inkan_dkim **dkim)
 	for (i = 0; i < d->ncache; i++)
 		entry_free(d->cache[i]);
 	free(d->cache);
+	vparts_free(&d->spare);
 	EVP_MD_CTX_free(d->md);
+	EVP_MD_CTX_free(d->hmd);
 	EVP_MD_free(d->fetched_sha256);
 	EVP_MD_free(d->fetched_sha1);
 	free(d);
@@ -418,11 +436,59 @@ struct inkan_dkim_verify {
 	struct inkan_dkim_sig *results;
 	struct vsig *sigs;
 	size_t nsigs;
+	/* hcap hashers, each one's md made or NULL; the first nhashers
+	   are this message's. */
 	struct dkim_bodyhash *hashers;
-	size_t nhashers;
+	size_t nhashers, hcap;
 	struct inkan_buf tmp;
 	char error[300];
 };
+
+/* ---- the parts kept between messages (struct dkim_vparts) ----------------
+ */
+
+/* A new verifier takes the parts its context holds. */
+static void
+vparts_take(struct inkan_dkim_verify *v)
+{
+	struct dkim_vparts *p = &v->dkim->spare;
+
+	dkim_msg_init_reuse(
+	    &v->msg, p->allow_lf, &v->arena, p->hp, p->fields, p->fields_cap);
+	v->hashers = p->hashers;
+	v->hcap = p->hcap;
+	v->tmp = p->tmp;
+	inkan_buf_reset(&v->tmp);
+	memset(p, 0, sizeof(*p));
+}
+
+/*
+ * At the end of finish, the verifier gives its parts to the context,
+ * unless it holds some already (another verifier's): then they stay and
+ * go with the verifier.
+ */
+static void
+vparts_give(struct inkan_dkim_verify *v)
+{
+	struct dkim_vparts *p = &v->dkim->spare;
+
+	if (p->held || v->msg.hp == NULL)
+		return;
+	p->held = true;
+	p->allow_lf = v->msg.allow_lf;
+	p->hp = v->msg.hp;
+	p->fields = v->msg.fields;
+	p->fields_cap = v->msg.cap;
+	v->msg.hp = NULL;
+	v->msg.fields = NULL;
+	v->msg.nfields = v->msg.cap = 0;
+	p->hashers = v->hashers;
+	p->hcap = v->hcap;
+	v->hashers = NULL;
+	v->nhashers = v->hcap = 0;
+	p->tmp = v->tmp;
+	inkan_buf_init(&v->tmp, v->dkim->lim.hdr_section_max + 4096);
+}
 
 enum inkan_status
 inkan_dkim_verify_new(
@@ -431,6 +497,7 @@ inkan_dkim_verify_new(
 	struct inkan_dkim_verify *v;
 	enum inkan_status st;
 	size_t amax;
+	bool allow_lf = (flags & INKAN_DKIM_ALLOW_LF) != 0;
 
 	*v_r = NULL;
 	if (dkim == NULL || (flags & ~(unsigned)INKAN_DKIM_ALLOW_LF) != 0)
@@ -445,8 +512,12 @@ inkan_dkim_verify_new(
 	    !inkan_size_add(amax, 1u << 20, &amax))
 		amax = SIZE_MAX;
 	inkan_arena_init(&v->arena, amax);
-	st = dkim_msg_init(
-	    &v->msg, &dkim->lim, (flags & INKAN_DKIM_ALLOW_LF) != 0, &v->arena);
+	if (dkim->spare.held && dkim->spare.allow_lf == allow_lf) {
+		vparts_take(v);
+		*v_r = v;
+		return INKAN_OK;
+	}
+	st = dkim_msg_init(&v->msg, &dkim->lim, allow_lf, &v->arena);
 	if (st != INKAN_OK) {
 		inkan_arena_clear(&v->arena);
 		free(v);
@@ -465,7 +536,7 @@ inkan_dkim_verify_free(struct inkan_dkim_verify **vp)
 
 	if (vp == NULL || (v = *vp) == NULL)
 		return;
-	for (i = 0; i < v->nhashers; i++)
+	for (i = 0; i < v->hcap; i++)
 		dkim_bodyhash_clear(&v->hashers[i]);
 	free(v->hashers);
 	dkim_msg_clear(&v->msg);
@@ -484,6 +555,40 @@ set_error(struct inkan_dkim_verify *v, const char *msg)
 /* ---- signature parsing (RFC 6376 3.5, 6.1.1) ------------------------------
  */
 
+/*
+ * Whether s is the n bytes of word, ASCII case-insensitively. Inline, the
+ * length first: most of what is compared is not the word (each name of
+ * h= against "from", each field's name against "DKIM-Signature").
+ */
+static inline bool
+is_word(struct inkan_view s, const char *word, size_t n)
+{
+	size_t i;
+
+	if (s.len != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (inkan_ascii_lower(s.ptr[i]) !=
+		    inkan_ascii_lower((uint8_t)word[i]))
+			return false;
+	return true;
+}
+
+/* is_word() for a string literal. */
+#define IS_WORD(s, lit) is_word((s), (lit), sizeof(lit) - 1)
+
+/* What joins a selector and a domain into a key's name (RFC 6376 3.6.2.1). */
+#define DOMAINKEY "._domainkey."
+
+/* Whether f is a DKIM-Signature field. */
+static bool
+is_sig_field(const struct dkim_field *f)
+{
+	struct inkan_view name = { f->raw.ptr, f->name_len };
+
+	return IS_WORD(name, "DKIM-Signature");
+}
+
 static char *
 arena_lower(struct inkan_arena *a, struct inkan_view s)
 {
@@ -496,9 +601,12 @@ arena_lower(struct inkan_arena *a, struct inkan_view s)
 	return r;
 }
 
-/* A copy of s without FWS (for b= as header.b). */
+/*
+ * A copy of s without FWS (for b= as header.b, and to decode); its length
+ * in *len_r.
+ */
 static char *
-arena_nofws(struct inkan_arena *a, struct inkan_view s)
+arena_nofws(struct inkan_arena *a, struct inkan_view s, size_t *len_r)
 {
 	char *r = inkan_arena_alloc(a, s.len + 1);
 	size_t i, o = 0;
@@ -511,19 +619,26 @@ arena_nofws(struct inkan_arena *a, struct inkan_view s)
 #ifdef __SSE2__
 		/*
 		 * b= is several hundred bytes of base64 with FWS only where
-		 * it is folded: 16 bytes at a time while none is up to SP
-		 * (any such byte, FWS or not, is left to the loop below).
+		 * it is folded: 16 bytes at a time up to the first byte up
+		 * to SP (any such byte, FWS or not, is left to the loop
+		 * below).
 		 */
 		const __m128i vsp = _mm_set1_epi8(' ');
 
 		while (i + 16 <= s.len) {
 			__m128i w = _mm_loadu_si128(
 			    (const __m128i *)(const void *)(s.ptr + i));
+			unsigned ws = (unsigned)_mm_movemask_epi8(
+			    _mm_cmpeq_epi8(_mm_min_epu8(w, vsp), w));
 
-			if (_mm_movemask_epi8(
-				_mm_cmpeq_epi8(_mm_min_epu8(w, vsp), w)) != 0)
-				break;
+			/* All 16 stored (o <= i: r has the room), those
+			   before the first byte up to SP kept. */
 			_mm_storeu_si128((__m128i *)(void *)(r + o), w);
+			if (ws != 0) {
+				o += (size_t)__builtin_ctz(ws);
+				i += (size_t)__builtin_ctz(ws);
+				break;
+			}
 			o += 16;
 			i += 16;
 		}
@@ -535,6 +650,7 @@ arena_nofws(struct inkan_arena *a, struct inkan_view s)
 			r[o++] = (char)b;
 	}
 	r[o] = '\0';
+	*len_r = o;
 	return r;
 }
 
@@ -718,6 +834,10 @@ tag_index(struct inkan_view name)
 	}
 }
 
+/* Tags parse_sig() has room for without the arena (a signature has 13
+   kinds, z= among them). */
+#define SIG_TAGS_LOCAL 32
+
 /* Fills s->out from the field's tags and decides whether it is usable. */
 static void
 parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
@@ -729,8 +849,9 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 	const struct dkim_tag *t, *tv, *ta, *tb, *tbh, *td, *th, *ts;
 	const struct dkim_tag *tag[TAG_COUNT] = { NULL };
 	struct dkim_tag *tags;
-	size_t n, i, nh, cap;
-	const uint8_t *semi, *rest, *end;
+	struct dkim_tag local[SIG_TAGS_LOCAL];
+	size_t n, i, nh, cap, tmax, dlen, blen = 0;
+	enum inkan_status st;
 	const char *why;
 	uint64_t u;
 	bool from;
@@ -746,25 +867,24 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 	if (value.len >= 2 && value.ptr[value.len - 2] == '\r')
 		value.len -= 2;
 	/*
-	 * Room for the tags there can be, not for dkim_tags_max: a tag
-	 * ends at a ';' or at the end, so there are at most one more than
-	 * the ';' in the value (zeroing 64 unused tags per signature was a
-	 * measurable part of verifying a small message).
+	 * The tags on the stack, room for more than any signature we know
+	 * has; only a value with more is parsed again, with room for
+	 * dkim_tags_max in the arena (zeroing room for 64 tags per
+	 * signature was a measurable part of verifying a small message).
 	 */
-	cap = 1;
-	rest = value.ptr;
-	end = value.ptr + value.len;
-	while (cap < lim->dkim_tags_max && rest < end &&
-	    (semi = memchr(rest, ';', (size_t)(end - rest))) != NULL) {
-		cap++;
-		rest = semi + 1;
+	tmax = lim->dkim_tags_max > 0 ? lim->dkim_tags_max : 1;
+	cap = tmax < SIG_TAGS_LOCAL ? tmax : SIG_TAGS_LOCAL;
+	tags = local;
+	st = dkim_taglist_parse(value, tags, cap, &n, &why);
+	if (st == INKAN_ERR_LIMIT && cap < tmax) {
+		tags = inkan_arena_calloc(&v->arena, tmax, sizeof(*tags));
+		if (tags == NULL) {
+			permerror(s, "out of memory");
+			return;
+		}
+		st = dkim_taglist_parse(value, tags, tmax, &n, &why);
 	}
-	tags = inkan_arena_calloc(&v->arena, cap, sizeof(*tags));
-	if (tags == NULL) {
-		permerror(s, "out of memory");
-		return;
-	}
-	if (dkim_taglist_parse(value, tags, cap, &n, &why) != INKAN_OK) {
+	if (st != INKAN_OK) {
 		char *msg = inkan_arena_alloc(&v->arena, 128);
 
 		if (msg != NULL)
@@ -792,21 +912,20 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 		o->selector = inkan_arena_strndup(
 		    &v->arena, ts->value.ptr, ts->value.len);
 	if (tb != NULL)
-		o->b = arena_nofws(&v->arena, tb->value);
+		o->b = arena_nofws(&v->arena, tb->value, &blen);
 	if (th != NULL)
 		o->signed_headers = inkan_arena_strndup(
 		    &v->arena, th->value.ptr, th->value.len);
 	if (ta != NULL) {
-		if (inkan_view_eq_cstr_nocase(ta->value, "rsa-sha256")) {
+		if (IS_WORD(ta->value, "rsa-sha256")) {
 			o->algorithm = INKAN_DKIM_RSA_SHA256;
 			s->md = v->dkim->sha256;
 			s->hashbit = DKIM_HASH_SHA256;
-		} else if (inkan_view_eq_cstr_nocase(ta->value, "rsa-sha1")) {
+		} else if (IS_WORD(ta->value, "rsa-sha1")) {
 			o->algorithm = INKAN_DKIM_RSA_SHA1;
 			s->md = v->dkim->sha1;
 			s->hashbit = DKIM_HASH_SHA1;
-		} else if (inkan_view_eq_cstr_nocase(
-			       ta->value, "ed25519-sha256")) {
+		} else if (IS_WORD(ta->value, "ed25519-sha256")) {
 			o->algorithm = INKAN_DKIM_ED25519_SHA256;
 			s->md = v->dkim->sha256;
 			s->hashbit = DKIM_HASH_SHA256;
@@ -831,15 +950,15 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 		hc = inkan_view_sub(c, 0, slash);
 		bc = slash < c.len ? inkan_view_sub(c, slash + 1, c.len)
 				   : INKAN_VIEW_LIT("simple");
-		if (inkan_view_eq_cstr_nocase(hc, "relaxed"))
+		if (IS_WORD(hc, "relaxed"))
 			o->header_canon = INKAN_DKIM_RELAXED;
-		else if (!inkan_view_eq_cstr_nocase(hc, "simple")) {
+		else if (!IS_WORD(hc, "simple")) {
 			permerror(s, "unknown header canonicalization in c=");
 			return;
 		}
-		if (inkan_view_eq_cstr_nocase(bc, "relaxed"))
+		if (IS_WORD(bc, "relaxed"))
 			o->body_canon = INKAN_DKIM_RELAXED;
-		else if (!inkan_view_eq_cstr_nocase(bc, "simple")) {
+		else if (!IS_WORD(bc, "simple")) {
 			permerror(s, "unknown body canonicalization in c=");
 			return;
 		}
@@ -904,7 +1023,11 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 		permerror(s, "s= is not a selector (RFC 6376 3.1)");
 		return;
 	}
-	if (!decode_b64(v, tb->value, &s->sig, &s->siglen)) {
+	/* b= without its FWS (which the tag-list parser checked) is
+	   header.b: decoded from there, it takes the fast path only. */
+	if (!decode_b64(v,
+		o->b != NULL ? inkan_view_make(o->b, blen) : tb->value, &s->sig,
+		&s->siglen)) {
 		permerror(s, "b= is empty or not base64");
 		return;
 	}
@@ -930,7 +1053,7 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 			permerror(s, "h= names too many header fields");
 			return;
 		}
-		if (inkan_view_eq_cstr_nocase(e, "from"))
+		if (IS_WORD(e, "from"))
 			from = true;
 	}
 	if (!from) {
@@ -959,8 +1082,7 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 		list = t->value;
 		while (dkim_list_next(&list, &e))
 			/* "dns" is the form of the drafts before RFC 4871. */
-			if (inkan_view_eq_cstr_nocase(e, "dns/txt") ||
-			    inkan_view_eq_cstr_nocase(e, "dns"))
+			if (IS_WORD(e, "dns/txt") || IS_WORD(e, "dns"))
 				dns = true;
 		if (!dns) {
 			permerror(
@@ -998,17 +1120,18 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 	    !(f->raw.ptr[s->b_end] == '\r' && s->b_end + 2 == f->raw.len))
 		s->b_end++;
 	/* The key's DNS name (RFC 6376 3.6.2.1). */
+	dlen = strlen(o->domain);
 	s->keyname = inkan_arena_alloc(
-	    &v->arena, ts->value.len + strlen(o->domain) + 13);
+	    &v->arena, ts->value.len + sizeof(DOMAINKEY) + dlen);
 	if (s->keyname == NULL) {
 		permerror(s, "out of memory");
 		return;
 	}
-	memcpy(s->keyname, ts->value.ptr, ts->value.len);
-	snprintf(s->keyname + ts->value.len, strlen(o->domain) + 13,
-	    "._domainkey.%s", o->domain);
-	for (i = 0; s->keyname[i] != '\0'; i++)
-		s->keyname[i] = (char)inkan_ascii_lower((uint8_t)s->keyname[i]);
+	for (i = 0; i < ts->value.len; i++)
+		s->keyname[i] = (char)inkan_ascii_lower(ts->value.ptr[i]);
+	memcpy(s->keyname + i, DOMAINKEY, sizeof(DOMAINKEY) - 1);
+	/* o->domain is lowercase already, and NUL-terminated. */
+	memcpy(s->keyname + i + sizeof(DOMAINKEY) - 1, o->domain, dlen + 1);
 	s->pending = true;
 }
 
@@ -1022,31 +1145,35 @@ start_body(struct inkan_dkim_verify *v)
 	enum inkan_status st;
 
 	for (i = 0; i < m->nfields; i++)
-		if (m->fields[i].name_len == 14 &&
-		    inkan_view_eq_cstr_nocase(
-			inkan_view_make(m->fields[i].raw.ptr, 14),
-			"DKIM-Signature"))
+		if (is_sig_field(&m->fields[i]))
 			v->nsigs++;
 	if (v->nsigs == 0)
 		return INKAN_OK;
 	v->results =
 	    inkan_arena_calloc(&v->arena, v->nsigs, sizeof(*v->results));
 	v->sigs = inkan_arena_calloc(&v->arena, v->nsigs, sizeof(*v->sigs));
-	/*
-	 * Not calloc(): each hasher holds an 8 KiB block, and only the
-	 * first nhashers, each set up by dkim_bodyhash_init(), are used.
-	 */
-	if (inkan_size_mul(v->nsigs, sizeof(*v->hashers), &hbytes))
-		v->hashers = malloc(hbytes);
-	if (v->results == NULL || v->sigs == NULL || v->hashers == NULL)
+	if (v->results == NULL || v->sigs == NULL)
 		return INKAN_ERR_NOMEM;
+	/*
+	 * At most one hasher per signature. Not calloc(): each hasher holds
+	 * an 8 KiB block; only md is set, and each is set up by
+	 * dkim_bodyhash_restart() before it is used.
+	 */
+	if (v->nsigs > v->hcap) {
+		struct dkim_bodyhash *nh;
+
+		if (!inkan_size_mul(v->nsigs, sizeof(*nh), &hbytes) ||
+		    (nh = realloc(v->hashers, hbytes)) == NULL)
+			return INKAN_ERR_NOMEM;
+		v->hashers = nh;
+		for (i = v->hcap; i < v->nsigs; i++)
+			v->hashers[i].md = NULL;
+		v->hcap = v->nsigs;
+	}
 	for (i = 0; i < m->nfields; i++) {
 		struct vsig *s;
 
-		if (!(m->fields[i].name_len == 14 &&
-			inkan_view_eq_cstr_nocase(
-			    inkan_view_make(m->fields[i].raw.ptr, 14),
-			    "DKIM-Signature")))
+		if (!is_sig_field(&m->fields[i]))
 			continue;
 		s = &v->sigs[k];
 		s->out = &v->results[k];
@@ -1073,7 +1200,7 @@ start_body(struct inkan_dkim_verify *v)
 				break;
 		}
 		if (j == v->nhashers) {
-			st = dkim_bodyhash_init(&v->hashers[j],
+			st = dkim_bodyhash_restart(&v->hashers[j],
 			    s->out->body_canon,
 			    (v->flags & INKAN_DKIM_ALLOW_LF) != 0, s->md,
 			    s->out->has_length ? s->out->length : UINT64_MAX);
@@ -1138,13 +1265,13 @@ static bool
 crypto_verify(
     struct inkan_dkim_verify *v, struct vsig *s, struct dkim_pubkey *k)
 {
-	EVP_MD_CTX *ctx = v->dkim->md;
+	EVP_MD_CTX *ctx = v->dkim->md, *hctx = v->dkim->hmd;
 	uint8_t digest[EVP_MAX_MD_SIZE];
 	unsigned dlen = 0;
 	bool ok = false;
 
-	EVP_MD_CTX_reset(ctx);
 	if (k->type == INKAN_DKIM_KEY_ED25519) {
+		EVP_MD_CTX_reset(ctx);
 		/* RFC 8463 3: Ed25519 signs the SHA-256 hash of the
 		   canonicalised header data (PureEdDSA over the digest). */
 		if (EVP_Digest(v->tmp.data, v->tmp.len, digest, &dlen,
@@ -1161,9 +1288,9 @@ crypto_verify(
 	 * context kept with the cached key: setting one up per message
 	 * costs as much as the verification itself.
 	 */
-	if (EVP_DigestInit_ex(ctx, s->md, NULL) != 1 ||
-	    EVP_DigestUpdate(ctx, v->tmp.data, v->tmp.len) != 1 ||
-	    EVP_DigestFinal_ex(ctx, digest, &dlen) != 1)
+	if (EVP_DigestInit_ex(hctx, s->md, NULL) != 1 ||
+	    EVP_DigestUpdate(hctx, v->tmp.data, v->tmp.len) != 1 ||
+	    EVP_DigestFinal_ex(hctx, digest, &dlen) != 1)
 		return false;
 	if (k->vctx == NULL) {
 		k->vctx = EVP_PKEY_CTX_new(k->pkey, NULL);
@@ -1363,6 +1490,8 @@ inkan_dkim_verify_finish(struct inkan_dkim_verify *v)
 	for (i = 0; i < v->nsigs; i++)
 		if (v->sigs[i].pending)
 			check_sig(v, &v->sigs[i], &lookups);
+	/* Only the results are needed from here on. */
+	vparts_give(v);
 	return INKAN_OK;
 }
 

@@ -61,6 +61,43 @@ static const uint8_t dec[256] = {
 };
 /* clang-format on */
 
+/*
+ * The fast path's tables: the value of character c, in place in the 24
+ * bits of its quantum for each position, or B64_BAD (for anything not in
+ * the alphabet, '=' and FWS included). OR-ing four look-ups gives the
+ * quantum and, in one test, whether all four were alphabet characters.
+ * Built by the preprocessor from the alphabet, not written out.
+ */
+#define B64_BAD UINT32_C(0x01000000)
+#define B64_VALUE(c)                                        \
+	((c) >= 'A' && (c) <= 'Z'          ? (c) - 'A'      \
+		: (c) >= 'a' && (c) <= 'z' ? (c) - 'a' + 26 \
+		: (c) >= '0' && (c) <= '9' ? (c) - '0' + 52 \
+		: (c) == '+'               ? 62             \
+		: (c) == '/'               ? 63             \
+					   : -1)
+#define B64_AT(c, shift) \
+	(B64_VALUE(c) < 0 ? B64_BAD : (uint32_t)B64_VALUE(c) << (shift))
+#define B64_AT0(c) B64_AT(c, 18)
+#define B64_AT1(c) B64_AT(c, 12)
+#define B64_AT2(c) B64_AT(c, 6)
+#define B64_AT3(c) B64_AT(c, 0)
+#define B64_R4(m, c) m(c), m((c) + 1), m((c) + 2), m((c) + 3)
+#define B64_R16(m, c)                                         \
+	B64_R4(m, c), B64_R4(m, (c) + 4), B64_R4(m, (c) + 8), \
+	    B64_R4(m, (c) + 12)
+#define B64_R64(m, c)                                              \
+	B64_R16(m, c), B64_R16(m, (c) + 16), B64_R16(m, (c) + 32), \
+	    B64_R16(m, (c) + 48)
+#define B64_R256(m) \
+	B64_R64(m, 0), B64_R64(m, 64), B64_R64(m, 128), B64_R64(m, 192)
+static const uint32_t dec_at[4][256] = {
+	{ B64_R256(B64_AT0) },
+	{ B64_R256(B64_AT1) },
+	{ B64_R256(B64_AT2) },
+	{ B64_R256(B64_AT3) },
+};
+
 static const uint8_t enc[65] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -171,24 +208,26 @@ static enum inkan_status
 decode_into(
     const uint8_t *s, size_t n, bool fws, uint8_t **o_r, const uint8_t *oend)
 {
-	uint8_t a, b, c, d, v, q[4], *o = *o_r;
+	uint8_t v, q[4], *o = *o_r;
 	enum inkan_status st;
 	size_t i = 0, k;
 
 	for (;;) {
-		/* Fast path: four alphabet characters in a row. */
-		while (n - i >= 4) {
-			a = dec[s[i]];
-			b = dec[s[i + 1]];
-			c = dec[s[i + 2]];
-			d = dec[s[i + 3]];
-			if ((a | b | c | d) > 63)
+		/*
+		 * Fast path: quanta of four alphabet characters, as many as
+		 * there are and as fit (the slow path reports LIMIT).
+		 */
+		size_t fit = (size_t)(oend - o) / 3;
+
+		for (k = (n - i) / 4 < fit ? (n - i) / 4 : fit; k > 0; k--) {
+			uint32_t w = dec_at[0][s[i]] | dec_at[1][s[i + 1]] |
+			    dec_at[2][s[i + 2]] | dec_at[3][s[i + 3]];
+
+			if ((w & B64_BAD) != 0)
 				break;
-			if (oend - o < 3)
-				return INKAN_ERR_LIMIT;
-			o[0] = (uint8_t)(a << 2 | b >> 4);
-			o[1] = (uint8_t)(b << 4 | c >> 2);
-			o[2] = (uint8_t)(c << 6 | d);
+			o[0] = (uint8_t)(w >> 16);
+			o[1] = (uint8_t)(w >> 8);
+			o[2] = (uint8_t)w;
 			o += 3;
 			i += 4;
 		}
