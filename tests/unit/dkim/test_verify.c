@@ -951,6 +951,97 @@ test_no_signature(void **state)
 	    0);
 }
 
+/* Runs one verifier to the end; the first signature's result. */
+static enum inkan_dkim_result
+finish_one(struct inkan_dkim_verify *v)
+{
+	const struct inkan_dkim_sig *sigs;
+	size_t n = 0;
+
+	assert_int_equal(inkan_dkim_verify_finish(v), INKAN_OK);
+	inkan_dkim_verify_results(v, &sigs, &n);
+	assert_int_equal(n, 1);
+	return sigs[0].result;
+}
+
+/*
+ * A context keeps a verifier's working parts (parser, field array, body
+ * hashers) for the next one. Several verifiers alive at once, verifiers
+ * freed before finish, and line-ending modes that change from message to
+ * message must not see each other's state.
+ */
+static void
+test_verifier_pool(void **state)
+{
+	struct inkan_dkim_verify *v1 = NULL, *v2 = NULL, *v3 = NULL;
+	struct test_vresult res[2];
+	uint8_t *crlf, *bad;
+	char *lf;
+	size_t clen, lflen, half, i;
+
+	(void)state;
+	crlf =
+	    sign_with(&fx.rsa, 1, "rsa", INKAN_DKIM_RELAXED, INKAN_DKIM_RELAXED,
+		0, messages[0].msg, strlen(messages[0].msg), 0, &clen);
+	assert_non_null(crlf);
+	lf = to_lf((const char *)crlf, &lflen);
+	bad = malloc(clen);
+	assert_non_null(bad);
+	memcpy(bad, crlf, clen);
+	bad[clen - 3] = (uint8_t)(bad[clen - 3] == 'x' ? 'y' : 'x');
+
+	/* Two at once, fed in turns, finished in the other order. */
+	assert_int_equal(inkan_dkim_verify_new(fx.dkim, 0, &v1), INKAN_OK);
+	assert_int_equal(
+	    inkan_dkim_verify_new(fx.dkim, INKAN_DKIM_ALLOW_LF, &v2), INKAN_OK);
+	half = clen / 2;
+	assert_int_equal(inkan_dkim_verify_feed(v1, crlf, half), INKAN_OK);
+	assert_int_equal(inkan_dkim_verify_feed(v2, lf, lflen / 2), INKAN_OK);
+	assert_int_equal(
+	    inkan_dkim_verify_feed(v1, crlf + half, clen - half), INKAN_OK);
+	assert_int_equal(
+	    inkan_dkim_verify_feed(v2, lf + lflen / 2, lflen - lflen / 2),
+	    INKAN_OK);
+	assert_int_equal(finish_one(v2), INKAN_DKIM_PASS);
+	assert_int_equal(finish_one(v1), INKAN_DKIM_PASS);
+	inkan_dkim_verify_free(&v2);
+	inkan_dkim_verify_free(&v1);
+
+	/* Abandoned half-way, then the parts are used again. */
+	assert_int_equal(inkan_dkim_verify_new(fx.dkim, 0, &v3), INKAN_OK);
+	assert_int_equal(inkan_dkim_verify_feed(v3, bad, clen / 3), INKAN_OK);
+	inkan_dkim_verify_free(&v3);
+
+	/* Modes and outcomes alternating over reused parts. */
+	for (i = 0; i < 6; i++) {
+		switch (i % 3) {
+		case 0:
+			assert_int_equal(
+			    test_verify(fx.dkim, 0, crlf, clen, 7, res, 2), 1);
+			assert_int_equal(res[0].result, INKAN_DKIM_PASS);
+			break;
+		case 1:
+			assert_int_equal(
+			    test_verify(fx.dkim, INKAN_DKIM_ALLOW_LF, lf, lflen,
+				0, res, 2),
+			    1);
+			assert_int_equal(res[0].result, INKAN_DKIM_PASS);
+			break;
+		default:
+			assert_int_equal(
+			    test_verify(fx.dkim, 0, bad, clen, 0, res, 2), 1);
+			if (res[0].result != INKAN_DKIM_FAIL)
+				fail_msg("changed body: got %s (%s)",
+				    inkan_dkim_result_name(res[0].result),
+				    res[0].reason);
+			break;
+		}
+	}
+	free(bad);
+	free(lf);
+	free(crlf);
+}
+
 static void
 test_api_misuse(void **state)
 {
@@ -1033,6 +1124,7 @@ main(void)
 		cmocka_unit_test(test_key_cache),
 		cmocka_unit_test(test_key_cache_ttl),
 		cmocka_unit_test(test_no_signature),
+		cmocka_unit_test(test_verifier_pool),
 		cmocka_unit_test(test_api_misuse),
 	};
 
