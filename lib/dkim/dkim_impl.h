@@ -8,6 +8,7 @@
  *   canonicalisers of RFC 6376 3.4, and the body hasher built on them.
  * - keys.c: key records (RFC 6376 3.6.1), public and private keys, keygen.
  * - message.c: the header store both verifying and signing read.
+ * - context.c: struct inkan_dkim and its key cache.
  * - verify.c, sign.c: the public API of inkan/dkim.h.
  */
 #ifndef INKAN_DKIM_IMPL_H
@@ -267,6 +268,45 @@ struct inkan_dkim {
 };
 
 int64_t dkim_now(const struct inkan_dkim *dkim);
+
+/* ---- the context and its key cache (context.c) ---------------------------
+ */
+
+/* One public key from a key record, decoded. */
+struct dkim_pubkey {
+	EVP_PKEY *pkey;
+	EVP_PKEY_CTX *vctx; /* RSA: made at first use, then reused */
+	const EVP_MD *vctx_md; /* the signature hash vctx is set up for */
+	enum inkan_dkim_keytype type;
+	unsigned bits;
+	unsigned hashes; /* DKIM_HASH_* allowed; 0: any */
+	bool testing, strict;
+};
+
+/*
+ * The outcome of one key lookup: the usable keys of the answer, or (when
+ * there are none) the result and reason to give every signature that
+ * needs it.
+ */
+struct dkim_cache_entry {
+	char *name; /* selector._domainkey.domain, lowercase */
+	int64_t expires;
+	size_t nkeys;
+	struct dkim_pubkey *keys;
+	enum inkan_dkim_result fail_result;
+	const char *fail_reason; /* static */
+};
+
+/* Frees a cache entry and its keys. NULL is fine. */
+void dkim_entry_free(struct dkim_cache_entry *e);
+
+/*
+ * Fetches the keys at name: from the cache, else through the resolver
+ * (counted in *lookups). *owned_r says whether the caller must free the
+ * entry (it was not cached). NULL only on ENOMEM.
+ */
+struct dkim_cache_entry *dkim_get_keys(
+    struct inkan_dkim *d, const char *name, size_t *lookups, bool *owned_r);
 
 /* ---- for lib/arc (verify.c, sign.c) -------------------------------------- */
 
