@@ -173,6 +173,16 @@ inkan_mtasts_record_lookup(struct inkan_resolver *r, const char *domain,
     struct inkan_mtasts_record *rec_r,
     enum inkan_mtasts_lookup_status *status_r, struct inkan_mtasts_error *err)
 {
+	return inkan_mtasts_record_lookup_text(
+	    r, domain, rec_r, status_r, NULL, err);
+}
+
+enum inkan_status
+inkan_mtasts_record_lookup_text(struct inkan_resolver *r, const char *domain,
+    struct inkan_mtasts_record *rec_r,
+    enum inkan_mtasts_lookup_status *status_r, struct inkan_buf *text,
+    struct inkan_mtasts_error *err)
+{
 	enum inkan_dns_txt_pick_result pick;
 	struct inkan_buf txt;
 	enum inkan_status st;
@@ -194,6 +204,7 @@ inkan_mtasts_record_lookup(struct inkan_resolver *r, const char *domain,
 		    domain);
 		break;
 	case INKAN_DNS_PICK_SEVERAL:
+		*status_r = INKAN_MTASTS_LOOKUP_SEVERAL;
 		fail(err, 0, INKAN_OK,
 		    "several TXT records at _mta-sts.%s begin with "
 		    "\"v=STSv1;\" (RFC 8461 3.1: then none counts)",
@@ -210,6 +221,10 @@ inkan_mtasts_record_lookup(struct inkan_resolver *r, const char *domain,
 		if (inkan_mtasts_record_parse(txt.data, txt.len, rec_r, err) ==
 		    INKAN_OK)
 			*status_r = INKAN_MTASTS_LOOKUP_FOUND;
+		else
+			*status_r = INKAN_MTASTS_LOOKUP_INVALID;
+		if (text != NULL)
+			(void)inkan_buf_append(text, txt.data, txt.len);
 		break;
 	}
 out:

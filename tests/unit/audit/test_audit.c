@@ -223,6 +223,16 @@ static const struct audit_case cases[] = {
 	    NULL, "tls-rpt.missing", INKAN_AUDIT_MEDIUM, "dnssec.no-dane", 0 },
 	{ "mta-sts record invalid", GOOD "_mta-sts TXT \"v=STSv1; id=\"\n",
 	    NULL, "mta-sts.record-invalid", INKAN_AUDIT_HIGH, NULL, 0 },
+	{ "mta-sts records several",
+	    GOOD "_mta-sts TXT \"v=STSv1; id=1\"\n"
+		 "_mta-sts TXT \"v=STSv1; id=2\"\n",
+	    NULL, "mta-sts.record-invalid", INKAN_AUDIT_HIGH, "mta-sts.missing",
+	    0 },
+	{ "tls-rpt records several",
+	    GOOD "_mta-sts TXT \"v=STSv1; id=1\"\n"
+		 "_smtp._tls TXT \"v=TLSRPTv1; rua=mailto:t@t.test\"\n"
+		 "_smtp._tls TXT \"v=TLSRPTv1; rua=mailto:u@t.test\"\n",
+	    NULL, "tls-rpt.invalid", INKAN_AUDIT_MEDIUM, "tls-rpt.missing", 0 },
 	{ "mta-sts without policy offline",
 	    GOOD "_mta-sts TXT \"v=STSv1; id=1\"\n"
 		 "_smtp._tls TXT \"v=TLSRPTv1; rua=mailto:t@t.test\"\n",

@@ -411,8 +411,8 @@ test_lookup(void **state)
 		{ "GOOD.example.", INKAN_OK, INKAN_MTASTS_LOOKUP_FOUND,
 		    "2026" },
 		{ "split.example", INKAN_OK, INKAN_MTASTS_LOOKUP_FOUND, "77" },
-		{ "two.example", INKAN_OK, INKAN_MTASTS_LOOKUP_NONE, NULL },
-		{ "bad.example", INKAN_OK, INKAN_MTASTS_LOOKUP_NONE, NULL },
+		{ "two.example", INKAN_OK, INKAN_MTASTS_LOOKUP_SEVERAL, NULL },
+		{ "bad.example", INKAN_OK, INKAN_MTASTS_LOOKUP_INVALID, NULL },
 		{ "other.example", INKAN_OK, INKAN_MTASTS_LOOKUP_NONE, NULL },
 		{ "nodata.example", INKAN_OK, INKAN_MTASTS_LOOKUP_NONE, NULL },
 		{ "missing.example", INKAN_OK, INKAN_MTASTS_LOOKUP_NONE, NULL },
@@ -426,9 +426,11 @@ test_lookup(void **state)
 	};
 	struct inkan_resolver *r = NULL;
 	struct inkan_zone_error zerr;
+	struct inkan_buf text;
 	size_t i;
 
 	(void)state;
+	inkan_buf_init(&text, 65536);
 	assert_int_equal(inkan_resolver_new_zone(NULL, &r), INKAN_OK);
 	if (inkan_resolver_zone_load_string(r, zone, sizeof(zone) - 1, &zerr) !=
 	    INKAN_OK)
@@ -450,7 +452,20 @@ test_lookup(void **state)
 			assert_string_equal(rec.id, cases[i].id);
 		else
 			assert_true(err.message[0] != '\0');
+		/* The _text variant: the same status, and the record's
+		   text for FOUND and INVALID only. */
+		inkan_buf_reset(&text);
+		st = inkan_mtasts_record_lookup_text(
+		    r, cases[i].domain, &rec, &status, &text, &err);
+		assert_int_equal(st, cases[i].st);
+		assert_int_equal(status, cases[i].status);
+		if (status == INKAN_MTASTS_LOOKUP_FOUND ||
+		    status == INKAN_MTASTS_LOOKUP_INVALID)
+			assert_true(text.len > 0);
+		else
+			assert_int_equal(text.len, 0);
 	}
+	inkan_buf_clear(&text);
 	inkan_resolver_free(&r);
 }
 
