@@ -158,7 +158,26 @@ static const struct audit_case cases[] = {
 	{ "dmarc p=none",
 	    ORIGIN MXOK SPFOK DKIMOK "_dmarc TXT \"v=DMARC1; p=none; "
 				     "rua=mailto:d@t.test\"\n",
-	    NULL, "dmarc.policy-none", INKAN_AUDIT_MEDIUM, NULL, 'B' },
+	    NULL, "dmarc.policy-none", INKAN_AUDIT_LOW,
+	    "dmarc.policy-none-no-reports", 'A' },
+	{ "dmarc p=none without rua",
+	    ORIGIN MXOK SPFOK DKIMOK "_dmarc TXT \"v=DMARC1; p=none\"\n", NULL,
+	    "dmarc.policy-none-no-reports", INKAN_AUDIT_MEDIUM, "dmarc.no-rua",
+	    'B' },
+	{ "dmarc p=none, rua not authorised",
+	    ORIGIN MXOK SPFOK DKIMOK "_dmarc TXT \"v=DMARC1; p=none; "
+				     "rua=mailto:d@reports.test\"\n",
+	    NULL, "dmarc.policy-none-no-reports", INKAN_AUDIT_MEDIUM,
+	    "dmarc.policy-none", 'B' },
+	{ "dmarc p=none, rua not mailto",
+	    ORIGIN MXOK SPFOK DKIMOK "_dmarc TXT \"v=DMARC1; p=none; "
+				     "rua=https://t.test/r\"\n",
+	    NULL, "dmarc.policy-none-no-reports", INKAN_AUDIT_MEDIUM,
+	    "dmarc.policy-none", 'B' },
+	{ "dmarc p=quarantine without rua",
+	    ORIGIN MXOK SPFOK DKIMOK "_dmarc TXT \"v=DMARC1; "
+				     "p=quarantine\"\n",
+	    NULL, "dmarc.no-rua", INKAN_AUDIT_LOW, NULL, 0 },
 	{ "dmarc p=quarantine",
 	    ORIGIN MXOK SPFOK DKIMOK "_dmarc TXT \"v=DMARC1; p=quarantine; "
 				     "rua=mailto:d@t.test\"\n",
