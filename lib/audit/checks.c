@@ -109,6 +109,9 @@ static const struct inkan_audit_check checks[] = {
 	    "the policy comes from the Organizational Domain's record"),
 	C("dnssec.unsigned", LOW, DNSSEC,
 	    "the domain's answers are not DNSSEC-validated"),
+	C("dnssec.unknown-offline", INFO, DNSSEC,
+	    "offline (zone files only), the zone does not declare ;! SECURE: "
+	    "DNSSEC and DANE were not checked"),
 	C("dnssec.tlsa-insecure", MEDIUM, DNSSEC,
 	    "TLSA records without DNSSEC: senders ignore them (RFC 7672 "
 	    "2.2)"),
