@@ -10,6 +10,7 @@
  * blank lines and trailing white space, which change no meaning.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -435,7 +436,7 @@ inkan_mtasts_policy_parse(const void *body, size_t len,
 	struct policy_parse pp;
 	struct policy_impl *pi;
 	enum inkan_status st = INKAN_OK;
-	size_t i = 0, eol, end;
+	size_t i = 0, eol, end, max;
 
 	*pol_r = NULL;
 	if (body == NULL && len > 0)
@@ -448,8 +449,19 @@ inkan_mtasts_policy_parse(const void *body, size_t len,
 		    lim->mtasts_policy_max);
 	if ((pi = calloc(1, sizeof(*pi))) == NULL)
 		return INKAN_ERR_NOMEM;
-	/* The arena holds at most the patterns and their pointers. */
-	inkan_arena_init(&pi->arena, 2 * len + 4096);
+	/*
+	 * The arena holds the patterns (each rounded up to 16 bytes by the
+	 * arena) and the pointer arrays, which double as they grow (at most
+	 * 4 pointers per pattern in all); twice that leaves room for chunk
+	 * headers and chunk tails a large array strands. A bound of the
+	 * input's length alone was too small for many short patterns.
+	 */
+	if (!inkan_size_mul(
+		lim->mtasts_mx_max, 16 + 4 * sizeof(char *), &max) ||
+	    !inkan_size_add(max, len, &max) || !inkan_size_mul(max, 2, &max) ||
+	    !inkan_size_add(max, 8192, &max))
+		max = SIZE_MAX; /* a limit that large: no bound but memory */
+	inkan_arena_init(&pi->arena, max);
 	memset(&pp, 0, sizeof(pp));
 	pp.p = body;
 	pp.lim = lim;

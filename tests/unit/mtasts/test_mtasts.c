@@ -260,8 +260,25 @@ test_policy_limits(void **state)
 	    INKAN_ERR_LIMIT);
 	assert_null(pol);
 
-	/* The body limit: exactly at it parses, one more byte does not. */
+	/* As many of the shortest patterns as the default limit allows:
+	   each takes more room in the arena than in the input (the arena
+	   was once sized by the input alone and ran out). */
 	lim.mtasts_mx_max = INKAN_MTASTS_MX_MAX;
+	inkan_buf_reset(&b);
+	inkan_buf_append_cstr(&b,
+	    "version: STSv1\nmode: enforce\n"
+	    "max_age: 1\n");
+	for (i = 0; i < INKAN_MTASTS_MX_MAX; i++)
+		inkan_buf_append_cstr(&b, "mx:a\n");
+	err.message[0] = '\0';
+	if (inkan_mtasts_policy_parse(b.data, b.len, &lim, &pol, &err) !=
+	    INKAN_OK)
+		fail_msg(
+		    "%d short patterns: %s", INKAN_MTASTS_MX_MAX, err.message);
+	assert_int_equal(pol->nmx, INKAN_MTASTS_MX_MAX);
+	inkan_mtasts_policy_free(&pol);
+
+	/* The body limit: exactly at it parses, one more byte does not. */
 	inkan_buf_reset(&b);
 	inkan_buf_append_cstr(&b, "version: STSv1\nmode: none\nmax_age: 1\n");
 	while (b.len < lim.mtasts_policy_max)
