@@ -151,7 +151,10 @@ print_text(const struct inkan_audit_report *rep, bool tty)
 		printf("  TLS-RPT: %s\n", rep->tlsrpt_record);
 	if (rep->bimi_record != NULL)
 		printf("  BIMI: %s\n", rep->bimi_record);
-	printf("  DNSSEC: %s\n", rep->dnssec_secure ? "validated" : "no");
+	printf("  DNSSEC: %s\n",
+	    rep->dnssec_secure        ? "validated"
+		: rep->dns_from_zones ? "unknown (offline, not declared)"
+				      : "no");
 	if (rep->nfindings == 0)
 		printf("\nNo findings.\n");
 	/* Most severe first. */
@@ -345,6 +348,8 @@ cli_cmd_check(int argc, char **argv, const struct cli_opts *o)
 	opt.nmtasts_policies = npolicies;
 	/* --zone answers from files only: nothing may go to the network. */
 	opt.offline = o->nzones > 0 || no_fetch;
+	/* And DNSSEC is only what the zone files declare (;! SECURE). */
+	opt.dns_from_zones = o->nzones > 0;
 	if (!opt.offline && inkan_https_global_init() == INKAN_OK)
 		opt.fetch = https_fetch;
 	st = inkan_audit_run(r, domain, &opt, &rep);

@@ -4,7 +4,8 @@
  * t.test (its SPF, DMARC, DKIM, MTA-STS, TLS-RPT, BIMI, an include
  * target, a report authorisation), the rest becomes a TXT record there
  * (cut into strings of 255). Three fixed MX hosts, one with TLSA, and an
- * MTA-STS policy made of the whole input, are handed over too. Then the
+ * MTA-STS policy made of the whole input, are handed over too; an odd
+ * input length audits as from zone files only (dns_from_zones). Then the
  * report is written as JSON and HTML.
  *
  * The target traps when a finding is incomplete or not in the catalogue
@@ -125,6 +126,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	inkan_audit_options_init(&o);
 	o.offline = true;
+	/* Both readings of an undeclared secure bit: live-like and
+	   zone-files-only (dnssec.unknown-offline). */
+	o.dns_from_zones = (size & 1) != 0;
 	o.selectors = &sel;
 	o.nselectors = 1;
 	pol.domain = "t.test";

@@ -12,7 +12,8 @@
  * domain gets a grade from A to F by the rule of docs/grading.md.
  *
  * It looks up only through the resolver it is given, so a run against a
- * zone resolver is fully offline; HTTPS (the MTA-STS policy, the BIMI
+ * zone resolver is fully offline (options.dns_from_zones: DNSSEC is then
+ * only what the zone files declare); HTTPS (the MTA-STS policy, the BIMI
  * logo) is fetched only through options.fetch, and never when
  * options.offline is set: a finding of severity info then says what was
  * skipped. A policy can also be handed over without HTTPS
@@ -25,7 +26,8 @@
  *	size_t i;
  *
  *	inkan_audit_options_init(&opt);
- *	opt.offline = true;			// a zone resolver
+ *	opt.offline = true;			// a zone resolver: no HTTPS,
+ *	opt.dns_from_zones = true;		// and no live DNS
  *	if (inkan_audit_run(resolver, "example.com", &opt, &rep) != INKAN_OK)
  *		goto out;			// bad name, out of memory
  *	printf("%s: grade %c\n", rep->domain, rep->grade);
@@ -160,6 +162,10 @@ struct inkan_audit_report {
 	const char *bimi_record;
 	bool dnssec_secure; /* the domain's answers validated */
 	bool offline; /* HTTPS fetches were skipped */
+	/* The answers came from zone files only (options.dns_from_zones):
+	   when dnssec_secure is false, whether the real zone is signed is
+	   unknown. */
+	bool dns_from_zones;
 };
 
 INKAN_API void inkan_audit_report_free(struct inkan_audit_report **rep);
@@ -191,9 +197,19 @@ struct inkan_audit_options {
 	/* Also look for keys at commonly used selector names
 	   ("default", "selector1", "google", ...). On by default. */
 	bool probe_selectors;
-	/* No HTTPS at all (a zone resolver): policy and logo checks that
-	   need a fetch are reported as skipped (severity info). */
+	/* No HTTPS at all (a zone resolver, or --no-fetch): policy and
+	   logo checks that need a fetch are reported as skipped (severity
+	   info). */
 	bool offline;
+	/* The resolver answers from zone files only, no live DNS (inkan
+	   check --zone). The secure bit of an answer is then only what the
+	   zone file declares with ";! SECURE name": an answer that is not
+	   secure says nothing about the real zone, so instead of
+	   dnssec.unsigned and dnssec.tlsa-insecure an info finding,
+	   dnssec.unknown-offline, says DNSSEC was not observed. Answers
+	   declared secure are checked as online. Off by default (live DNS,
+	   or a zone overlaid on it). */
+	bool dns_from_zones;
 	/* How to fetch over HTTPS when online; NULL: fetches are skipped
 	   with an info finding, as offline. */
 	inkan_audit_fetch_fn fetch;
@@ -208,8 +224,8 @@ struct inkan_audit_options {
 	void *now_arg;
 };
 
-/* Fills *o with the defaults: no selectors, probing on, online, no
- * fetcher, no policies, default limits and clock. */
+/* Fills *o with the defaults: no selectors, probing on, online (HTTPS
+ * and live DNS), no fetcher, no policies, default limits and clock. */
 INKAN_API void inkan_audit_options_init(struct inkan_audit_options *o);
 
 /*
@@ -239,8 +255,9 @@ INKAN_API bool inkan_audit_has_severity(
 /*
  * Appends rep as one JSON object to out: {"domain", "grade",
  * "findings": [{"id", "severity", "area", "message", "evidence", "fix"}],
- * "facts": {...}}. Returns out's error (INKAN_ERR_LIMIT past its
- * maximum), INKAN_ERR_INVAL for NULL arguments.
+ * "facts": {...}}; facts.dnssec is true, false, or null when not
+ * observed (dns_from_zones and nothing declared). Returns out's error
+ * (INKAN_ERR_LIMIT past its maximum), INKAN_ERR_INVAL for NULL arguments.
  */
 INKAN_API enum inkan_status inkan_audit_report_json(
     const struct inkan_audit_report *rep, struct inkan_buf *out);

@@ -77,14 +77,24 @@ INKAN_API enum inkan_status inkan_mtasts_record_parse(const void *text,
  */
 INKAN_API bool inkan_mtasts_record_is_sts(const void *text, size_t len);
 
-/* What looking for a domain's MTA-STS record came to. */
+/*
+ * What looking for a domain's MTA-STS record came to. For a sender,
+ * SEVERAL and INVALID mean "no MTA-STS" exactly as NONE does (RFC 8461
+ * 3.1: unless exactly one record is left and it parses, the domain has
+ * no MTA-STS); they are told apart so that a checker can say what the
+ * domain got wrong.
+ */
 enum inkan_mtasts_lookup_status {
-	/* No usable record: the domain has no MTA-STS (RFC 8461 3.1). */
+	/* No record begins with "v=STSv1;" (or no TXT at all). */
 	INKAN_MTASTS_LOOKUP_NONE = 0,
 	INKAN_MTASTS_LOOKUP_FOUND,
 	/* The lookup failed temporarily (SERVFAIL, timeout): a sender keeps
 	   using a cached policy, if it has one (RFC 8461 5). */
 	INKAN_MTASTS_LOOKUP_TEMPERROR,
+	/* More than one record begins with "v=STSv1;": none counts. */
+	INKAN_MTASTS_LOOKUP_SEVERAL,
+	/* Exactly one does, and it does not parse (err_r says why). */
+	INKAN_MTASTS_LOOKUP_INVALID,
 };
 
 /*
@@ -92,7 +102,7 @@ enum inkan_mtasts_lookup_status {
  * records that do not begin with "v=STSv1;" are discarded; exactly one
  * must be left, and it must parse. domain is a host name, any case, one
  * trailing dot allowed. Sets *status_r, and on FOUND *rec_r; err_r (may be
- * NULL) says why for NONE and TEMPERROR. Returns INKAN_OK whenever a
+ * NULL) says why for every status but FOUND. Returns INKAN_OK whenever a
  * status was produced; INKAN_ERR_SYNTAX (err_r says why) when domain is
  * not a host name (empty, a leading dot, an empty label, too long);
  * INKAN_ERR_NOMEM; the resolver's errors.
@@ -100,6 +110,19 @@ enum inkan_mtasts_lookup_status {
 INKAN_API enum inkan_status inkan_mtasts_record_lookup(struct inkan_resolver *r,
     const char *domain, struct inkan_mtasts_record *rec_r,
     enum inkan_mtasts_lookup_status *status_r,
+    struct inkan_mtasts_error *err_r);
+
+/*
+ * As inkan_mtasts_record_lookup(), and for FOUND and INVALID appends the
+ * record's text (its strings joined, raw: it may hold any byte) to text
+ * (may be NULL), so that a checker can show the record it judged; past
+ * text's maximum nothing is appended (text's sticky error is set; the
+ * status is not affected). Same returns.
+ */
+INKAN_API enum inkan_status inkan_mtasts_record_lookup_text(
+    struct inkan_resolver *r, const char *domain,
+    struct inkan_mtasts_record *rec_r,
+    enum inkan_mtasts_lookup_status *status_r, struct inkan_buf *text,
     struct inkan_mtasts_error *err_r);
 
 /* ---- the policy file (RFC 8461 3.2) ------------------------------------ */

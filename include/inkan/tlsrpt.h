@@ -88,11 +88,23 @@ INKAN_API enum inkan_status inkan_tlsrpt_record_parse(const void *text,
 
 INKAN_API void inkan_tlsrpt_record_free(struct inkan_tlsrpt_record **rec);
 
-/* What looking for a domain's TLS-RPT record came to. */
+/*
+ * What looking for a domain's TLS-RPT record came to. For a sender,
+ * SEVERAL and INVALID mean "no TLS-RPT" exactly as NONE does (RFC 8460
+ * 3: unless exactly one record is left and it parses, there is no policy
+ * to report to); they are told apart so that a checker can say what the
+ * domain got wrong.
+ */
 enum inkan_tlsrpt_lookup_status {
-	INKAN_TLSRPT_LOOKUP_NONE = 0, /* no usable record (RFC 8460 3) */
+	/* No record begins with "v=TLSRPTv1;" (or no TXT at all). */
+	INKAN_TLSRPT_LOOKUP_NONE = 0,
 	INKAN_TLSRPT_LOOKUP_FOUND,
 	INKAN_TLSRPT_LOOKUP_TEMPERROR, /* SERVFAIL, timeout */
+	/* More than one record begins with "v=TLSRPTv1;": none counts. */
+	INKAN_TLSRPT_LOOKUP_SEVERAL,
+	/* Exactly one does, and it does not parse or is longer than
+	   tlsrpt_record_max (err_r says why). */
+	INKAN_TLSRPT_LOOKUP_INVALID,
 };
 
 /*
@@ -100,7 +112,7 @@ enum inkan_tlsrpt_lookup_status {
  * records that do not begin with "v=TLSRPTv1;" are discarded; exactly one
  * must be left, and it must parse. Sets *status_r, and on FOUND *rec_r
  * (freed with inkan_tlsrpt_record_free()); err_r (may be NULL) says why
- * for NONE and TEMPERROR. Returns INKAN_OK whenever a status was
+ * for every status but FOUND. Returns INKAN_OK whenever a status was
  * produced; INKAN_ERR_SYNTAX when domain is not a host name;
  * INKAN_ERR_NOMEM; the resolver's errors.
  */
@@ -108,6 +120,19 @@ INKAN_API enum inkan_status inkan_tlsrpt_record_lookup(struct inkan_resolver *r,
     const char *domain, const struct inkan_limits *limits,
     struct inkan_tlsrpt_record **rec_r,
     enum inkan_tlsrpt_lookup_status *status_r,
+    struct inkan_tlsrpt_error *err_r);
+
+/*
+ * As inkan_tlsrpt_record_lookup(), and for FOUND and INVALID appends the
+ * record's text (its strings joined, raw: it may hold any byte) to text
+ * (may be NULL), so that a checker can show the record it judged; a
+ * record longer than tlsrpt_record_max, or than text's maximum, is not
+ * appended. Same returns.
+ */
+INKAN_API enum inkan_status inkan_tlsrpt_record_lookup_text(
+    struct inkan_resolver *r, const char *domain,
+    const struct inkan_limits *limits, struct inkan_tlsrpt_record **rec_r,
+    enum inkan_tlsrpt_lookup_status *status_r, struct inkan_buf *text,
     struct inkan_tlsrpt_error *err_r);
 
 #ifdef __cplusplus

@@ -263,6 +263,7 @@ inkan_audit_run(struct inkan_resolver *resolver, const char *domain,
 	a.domain = d;
 	rep->pub.domain = d;
 	rep->pub.offline = o->offline || o->fetch == NULL;
+	rep->pub.dns_from_zones = o->dns_from_zones;
 
 	inkan_dmarc_options_init(&dopt);
 	dopt.now = o->now;

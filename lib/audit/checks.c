@@ -78,8 +78,12 @@ static const struct inkan_audit_check checks[] = {
 	C("dmarc.not-applied", HIGH, DMARC,
 	    "the record has no valid p= and no rua=: receivers ignore it "
 	    "(RFC 9989 4.10.1)"),
-	C("dmarc.policy-none", MEDIUM, DMARC,
-	    "p=none: monitoring only, spoofed mail is delivered"),
+	C("dmarc.policy-none", LOW, DMARC,
+	    "p=none with aggregate reports: monitoring, the first step of "
+	    "the plan to p=reject; spoofed mail is still delivered"),
+	C("dmarc.policy-none-no-reports", MEDIUM, DMARC,
+	    "p=none without a usable rua=: spoofed mail is delivered and "
+	    "nobody reads the reports that would end it"),
 	C("dmarc.policy-quarantine", LOW, DMARC,
 	    "p=quarantine: spoofed mail goes to spam, not away"),
 	C("dmarc.sp-weaker", MEDIUM, DMARC,
@@ -96,7 +100,8 @@ static const struct inkan_audit_check checks[] = {
 	C("dmarc.warning", LOW, DMARC,
 	    "the record has a tag the parser ignored or fixed"),
 	C("dmarc.no-rua", LOW, DMARC,
-	    "no rua=: the domain gets no aggregate reports"),
+	    "no rua=: the domain gets no aggregate reports (at p=none, "
+	    "dmarc.policy-none-no-reports says it instead)"),
 	C("dmarc.rua-unauthorised", MEDIUM, DMARC,
 	    "a report address in another domain has not authorised the "
 	    "reports (RFC 9990 3)"),
@@ -104,6 +109,9 @@ static const struct inkan_audit_check checks[] = {
 	    "the policy comes from the Organizational Domain's record"),
 	C("dnssec.unsigned", LOW, DNSSEC,
 	    "the domain's answers are not DNSSEC-validated"),
+	C("dnssec.unknown-offline", INFO, DNSSEC,
+	    "offline (zone files only), the zone does not declare ;! SECURE: "
+	    "DNSSEC and DANE were not checked"),
 	C("dnssec.tlsa-insecure", MEDIUM, DNSSEC,
 	    "TLSA records without DNSSEC: senders ignore them (RFC 7672 "
 	    "2.2)"),

@@ -1,8 +1,9 @@
 /*
  * dmarc.c: the DMARC policy (RFC 9989) found by the DNS Tree Walk of
  * 4.10: present, applied, p=none called out as monitoring only with a
- * plan to reach reject, sp= and np= not weaker than p=, obsolete tags
- * (pct below 100 above all), reporting addresses and their RFC 9990 3
+ * plan to reach reject (p=none is low with aggregate reports, the plan's
+ * first step, and medium without), sp= and np= not weaker than p=, obsolete
+ * tags (pct below 100 above all), reporting addresses and their RFC 9990 3
  * authorisation records.
  */
 #include <string.h>
@@ -54,6 +55,31 @@ plan(struct audit *a, enum inkan_dmarc_policy now,
 	    pdomain, rua, pdomain, pdomain, rua, pdomain, rua);
 }
 
+/*
+ * True when u is an address receivers will send aggregate reports to: a
+ * mailto: URI (the one scheme reporters are sure to support) whose
+ * destination has not refused them (RFC 9990 3; a temporary failure is
+ * given the benefit of the doubt). The external check goes through the
+ * DMARC cache, so check_destination() asking again costs no query.
+ */
+static bool
+rua_usable(
+    struct audit *a, const char *pdomain, const struct inkan_dmarc_uri *u)
+{
+	struct inkan_dmarc_record *override = NULL;
+	enum inkan_dmarc_external ext;
+	const char *why = NULL;
+
+	if (u->address == NULL || u->host == NULL ||
+	    strcmp(u->scheme, "mailto") != 0)
+		return false;
+	if (inkan_dmarc_external_check(
+		a->dmarc, pdomain, u->host, &ext, &why, &override) != INKAN_OK)
+		return false;
+	inkan_dmarc_record_free(&override);
+	return ext != INKAN_DMARC_EXT_NOT_AUTHORISED;
+}
+
 /* RFC 9990 3: reports to another Organizational Domain need its consent. */
 static void
 check_destination(struct audit *a, const char *pdomain,
@@ -91,7 +117,7 @@ audit_dmarc(struct audit *a)
 	const struct inkan_dmarc_record *rec;
 	enum inkan_dmarc_policy pol;
 	const char *ev, *pd;
-	size_t i;
+	size_t i, nusable = 0;
 
 	if (inkan_dmarc_lookup(a->dmarc, a->domain, &lk) != INKAN_OK) {
 		a->err = INKAN_ERR_NOMEM;
@@ -136,11 +162,24 @@ audit_dmarc(struct audit *a)
 	if (!lk->author_is_policy_domain &&
 	    rec->sp != INKAN_DMARC_POLICY_ABSENT)
 		pol = rec->sp;
-	if (pol == INKAN_DMARC_POLICY_NONE)
+	for (i = 0; i < rec->nrua; i++)
+		if (rua_usable(a, pd, &rec->rua[i]))
+			nusable++;
+	/* p=none with reports is the plan's first step (low); without
+	   them it leads nowhere (medium), and says what dmarc.no-rua
+	   would. */
+	if (pol == INKAN_DMARC_POLICY_NONE && nusable > 0)
 		audit_add(a, "dmarc.policy-none", -1, ev,
 		    plan(a, INKAN_DMARC_POLICY_NONE, rec, pd),
 		    "The DMARC policy is p=none: monitoring only, mail that "
-		    "fails DMARC is still delivered");
+		    "fails DMARC is still delivered; read the aggregate "
+		    "reports, then raise it");
+	else if (pol == INKAN_DMARC_POLICY_NONE)
+		audit_add(a, "dmarc.policy-none-no-reports", -1, ev,
+		    plan(a, INKAN_DMARC_POLICY_NONE, NULL, pd),
+		    "The DMARC policy is p=none with no usable rua=: mail "
+		    "that fails DMARC is delivered, and no aggregate reports "
+		    "come to show when p=quarantine is safe");
 	else if (pol == INKAN_DMARC_POLICY_QUARANTINE)
 		audit_add(a, "dmarc.policy-quarantine", -1, ev,
 		    plan(a, INKAN_DMARC_POLICY_QUARANTINE, rec, pd),
@@ -183,7 +222,7 @@ audit_dmarc(struct audit *a)
 			audit_add(a, "dmarc.warning", -1, ev,
 			    "Correct or remove the tag.", "%s",
 			    rec->warnings[i]);
-	if (rec->nrua == 0)
+	if (rec->nrua == 0 && pol != INKAN_DMARC_POLICY_NONE)
 		audit_add(a, "dmarc.no-rua", -1, ev,
 		    audit_strf(a,
 			"Add rua=mailto:dmarc-reports@%s so receivers send "

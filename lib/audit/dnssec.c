@@ -2,7 +2,11 @@
  * dnssec.c: whether the domain's answers validate (RFC 4035), and DANE
  * for SMTP (RFC 7672): TLSA records at _25._tcp.<MX>, DNSSEC-secure, with
  * usages DANE-TA(2) or DANE-EE(3); PKIX-TA(0) and PKIX-EE(1) are unusable
- * for SMTP (3.1.3).
+ * for SMTP (3.1.3). From zone files only (options.dns_from_zones) an
+ * answer is secure when the file says so (";! SECURE"), and one that is
+ * not says nothing about the real zone: an info finding,
+ * dnssec.unknown-offline, takes the place of dnssec.unsigned and
+ * dnssec.tlsa-insecure.
  */
 #include <string.h>
 
@@ -14,7 +18,22 @@ audit_dnssec(struct audit *a)
 	struct audit_report *rep = a->rep;
 	size_t i, j, with_tlsa = 0;
 
-	if (!rep->pub.dnssec_secure)
+	/* From zone files, "not secure" only means nothing was declared. */
+	bool unknown = a->o->dns_from_zones;
+
+	if (!rep->pub.dnssec_secure && unknown)
+		audit_add(a, "dnssec.unknown-offline", -1,
+		    audit_strf(a,
+			"MX %s: not declared secure in the zone files",
+			a->domain),
+		    audit_strf(a,
+			"If the real zone is signed, add \";! SECURE %s.\" "
+			"to the zone file to check DNSSEC and DANE as "
+			"receivers would.",
+			a->domain),
+		    "DNSSEC cannot be observed offline; declare it with ;! "
+		    "SECURE in the zone file to check DANE");
+	else if (!rep->pub.dnssec_secure)
 		audit_add(a, "dnssec.unsigned", -1,
 		    audit_strf(a, "MX %s: answer not validated", a->domain),
 		    audit_strf(a,
@@ -48,7 +67,22 @@ audit_dnssec(struct audit *a)
 			with_tlsa++;
 			a->uses_dane = true;
 		}
-		if (mx->ntlsa > 0 && !ans->secure)
+		if (mx->ntlsa > 0 && !ans->secure && unknown &&
+		    rep->pub.dnssec_secure)
+			audit_add(a, "dnssec.unknown-offline", -1,
+			    audit_strf(a,
+				"TLSA %s: %zu record(s), not declared secure "
+				"in the zone files",
+				name, mx->ntlsa),
+			    audit_strf(a,
+				"If the zone that holds %s is signed, add "
+				"\";! SECURE %s.\" to the zone file.",
+				name, name),
+			    "DNSSEC cannot be observed offline for the TLSA "
+			    "records of %s; declare it with ;! SECURE in the "
+			    "zone file to check DANE",
+			    mx->host);
+		else if (mx->ntlsa > 0 && !ans->secure && !unknown)
 			audit_add(a, "dnssec.tlsa-insecure", -1,
 			    audit_strf(a, "TLSA %s: %zu record(s), insecure",
 				name, mx->ntlsa),

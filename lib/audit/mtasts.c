@@ -113,7 +113,6 @@ audit_mtasts(struct audit *a)
 	struct inkan_mtasts_error err;
 	enum inkan_mtasts_lookup_status status;
 	struct inkan_buf url, txt, miss;
-	enum inkan_dns_rcode rcode;
 	const char *ev, *name;
 	size_t i, nmiss = 0;
 
@@ -126,41 +125,46 @@ audit_mtasts(struct audit *a)
 	name = audit_strf(a, "_mta-sts.%s", a->domain);
 	if (name == NULL)
 		goto out;
-	if (inkan_mtasts_record_lookup(a->r, a->domain, &rec, &status, &err) !=
-	    INKAN_OK)
+	if (inkan_mtasts_record_lookup_text(
+		a->r, a->domain, &rec, &status, &txt, &err) != INKAN_OK)
 		goto out;
-	(void)audit_txt(
-	    a, name, inkan_mtasts_record_is_sts, &txt, &rcode, NULL, NULL);
-	ev = audit_strf(a, "TXT %s: \"%s\"", name,
-	    txt.len ? audit_esc(a, txt.data, txt.len) : "");
-	if (status == INKAN_MTASTS_LOOKUP_TEMPERROR) {
-		audit_add(a, "mta-sts.lookup-failed", -1, ev,
+	ev = audit_strf(
+	    a, "TXT %s: \"%s\"", name, audit_esc(a, txt.data, txt.len));
+	switch (status) {
+	case INKAN_MTASTS_LOOKUP_FOUND:
+		break;
+	case INKAN_MTASTS_LOOKUP_TEMPERROR:
+		audit_add(a, "mta-sts.lookup-failed", -1,
+		    audit_strf(a, "TXT %s: %s", name, err.message),
 		    "Make the name servers answer TXT queries for _mta-sts.",
 		    "The MTA-STS lookup failed: %s", err.message);
 		goto out;
-	}
-	if (status != INKAN_MTASTS_LOOKUP_FOUND) {
-		if (txt.len > 0 || strstr(err.message, "several") != NULL)
-			audit_add(a, "mta-sts.record-invalid", -1, ev,
-			    audit_strf(a,
-				"%s. IN TXT \"v=STSv1; id=20260101T000000\" "
-				"(one record; change id= whenever the policy "
-				"changes)",
-				name),
-			    "The MTA-STS record is not usable: %s",
-			    err.message);
-		else
-			audit_add(a, "mta-sts.missing", -1,
-			    audit_strf(a, "TXT %s: none", name),
-			    audit_strf(a,
-				"Publish %s. IN TXT \"v=STSv1; "
-				"id=20260101T000000\" and serve "
-				"https://mta-sts.%s/.well-known/mta-sts.txt "
-				"(inkan setup writes both).",
-				name, a->domain),
-			    "%s does not publish MTA-STS: senders cannot "
-			    "insist on TLS",
-			    a->domain);
+	case INKAN_MTASTS_LOOKUP_SEVERAL:
+	case INKAN_MTASTS_LOOKUP_INVALID:
+		/* RFC 8461 3.1: for senders, the domain has no MTA-STS. */
+		audit_add(a, "mta-sts.record-invalid", -1,
+		    status == INKAN_MTASTS_LOOKUP_INVALID
+			? ev
+			: audit_strf(a, "TXT %s: %s", name, err.message),
+		    audit_strf(a,
+			"%s. IN TXT \"v=STSv1; id=20260101T000000\" "
+			"(one record; change id= whenever the policy "
+			"changes)",
+			name),
+		    "The MTA-STS record is not usable: %s", err.message);
+		goto out;
+	case INKAN_MTASTS_LOOKUP_NONE:
+		audit_add(a, "mta-sts.missing", -1,
+		    audit_strf(a, "TXT %s: none", name),
+		    audit_strf(a,
+			"Publish %s. IN TXT \"v=STSv1; "
+			"id=20260101T000000\" and serve "
+			"https://mta-sts.%s/.well-known/mta-sts.txt "
+			"(inkan setup writes both).",
+			name, a->domain),
+		    "%s does not publish MTA-STS: senders cannot "
+		    "insist on TLS",
+		    a->domain);
 		goto out;
 	}
 	a->uses_mtasts = true;
@@ -227,8 +231,7 @@ audit_tlsrpt(struct audit *a)
 	struct inkan_tlsrpt_error err;
 	enum inkan_tlsrpt_lookup_status status;
 	struct inkan_buf txt;
-	enum inkan_dns_rcode rcode;
-	const char *name, *ev;
+	const char *name, *ev, *fix;
 	size_t i;
 
 	if (!a->uses_mtasts && !a->uses_dane)
@@ -238,34 +241,38 @@ audit_tlsrpt(struct audit *a)
 	name = audit_strf(a, "_smtp._tls.%s", a->domain);
 	if (name == NULL)
 		goto out;
-	if (inkan_tlsrpt_record_lookup(
-		a->r, a->domain, a->lim, &rec, &status, &err) != INKAN_OK)
+	if (inkan_tlsrpt_record_lookup_text(
+		a->r, a->domain, a->lim, &rec, &status, &txt, &err) != INKAN_OK)
 		goto out;
-	(void)audit_txt(
-	    a, name, inkan_tlsrpt_record_is_tlsrpt, &txt, &rcode, NULL, NULL);
-	ev = audit_strf(a, "TXT %s: \"%s\"", name,
-	    txt.len ? audit_esc(a, txt.data, txt.len) : "");
-	if (status == INKAN_TLSRPT_LOOKUP_TEMPERROR) {
-		audit_add(a, "tls-rpt.lookup-failed", -1, ev,
+	ev = audit_strf(
+	    a, "TXT %s: \"%s\"", name, audit_esc(a, txt.data, txt.len));
+	fix = audit_strf(a,
+	    "%s. IN TXT \"v=TLSRPTv1; rua=mailto:tls-reports@%s\"", name,
+	    a->domain);
+	switch (status) {
+	case INKAN_TLSRPT_LOOKUP_FOUND:
+		break;
+	case INKAN_TLSRPT_LOOKUP_TEMPERROR:
+		audit_add(a, "tls-rpt.lookup-failed", -1,
+		    audit_strf(a, "TXT %s: %s", name, err.message),
 		    "Make the name servers answer TXT queries for _smtp._tls.",
 		    "The TLS-RPT lookup failed: %s", err.message);
 		goto out;
-	}
-	if (status != INKAN_TLSRPT_LOOKUP_FOUND) {
-		const char *fix = audit_strf(a,
-		    "%s. IN TXT \"v=TLSRPTv1; rua=mailto:tls-reports@%s\"",
-		    name, a->domain);
-
-		if (txt.len > 0)
-			audit_add(a, "tls-rpt.invalid", -1, ev, fix,
-			    "The TLS-RPT record is not usable: %s",
-			    err.message);
-		else
-			audit_add(a, "tls-rpt.missing", -1,
-			    audit_strf(a, "TXT %s: none", name), fix,
-			    "%s uses %s but publishes no TLS-RPT record: "
-			    "delivery failures go unreported",
-			    a->domain, a->uses_mtasts ? "MTA-STS" : "DANE");
+	case INKAN_TLSRPT_LOOKUP_SEVERAL:
+	case INKAN_TLSRPT_LOOKUP_INVALID:
+		/* RFC 8460 3: for reporters, there is no TLS-RPT. */
+		audit_add(a, "tls-rpt.invalid", -1,
+		    txt.len > 0
+			? ev
+			: audit_strf(a, "TXT %s: %s", name, err.message),
+		    fix, "The TLS-RPT record is not usable: %s", err.message);
+		goto out;
+	case INKAN_TLSRPT_LOOKUP_NONE:
+		audit_add(a, "tls-rpt.missing", -1,
+		    audit_strf(a, "TXT %s: none", name), fix,
+		    "%s uses %s but publishes no TLS-RPT record: "
+		    "delivery failures go unreported",
+		    a->domain, a->uses_mtasts ? "MTA-STS" : "DANE");
 		goto out;
 	}
 	a->rep->pub.tlsrpt_record = audit_esc(a, txt.data, txt.len);

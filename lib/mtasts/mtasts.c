@@ -10,6 +10,7 @@
  * blank lines and trailing white space, which change no meaning.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +174,16 @@ inkan_mtasts_record_lookup(struct inkan_resolver *r, const char *domain,
     struct inkan_mtasts_record *rec_r,
     enum inkan_mtasts_lookup_status *status_r, struct inkan_mtasts_error *err)
 {
+	return inkan_mtasts_record_lookup_text(
+	    r, domain, rec_r, status_r, NULL, err);
+}
+
+enum inkan_status
+inkan_mtasts_record_lookup_text(struct inkan_resolver *r, const char *domain,
+    struct inkan_mtasts_record *rec_r,
+    enum inkan_mtasts_lookup_status *status_r, struct inkan_buf *text,
+    struct inkan_mtasts_error *err)
+{
 	enum inkan_dns_txt_pick_result pick;
 	struct inkan_buf txt;
 	enum inkan_status st;
@@ -194,6 +205,7 @@ inkan_mtasts_record_lookup(struct inkan_resolver *r, const char *domain,
 		    domain);
 		break;
 	case INKAN_DNS_PICK_SEVERAL:
+		*status_r = INKAN_MTASTS_LOOKUP_SEVERAL;
 		fail(err, 0, INKAN_OK,
 		    "several TXT records at _mta-sts.%s begin with "
 		    "\"v=STSv1;\" (RFC 8461 3.1: then none counts)",
@@ -210,6 +222,10 @@ inkan_mtasts_record_lookup(struct inkan_resolver *r, const char *domain,
 		if (inkan_mtasts_record_parse(txt.data, txt.len, rec_r, err) ==
 		    INKAN_OK)
 			*status_r = INKAN_MTASTS_LOOKUP_FOUND;
+		else
+			*status_r = INKAN_MTASTS_LOOKUP_INVALID;
+		if (text != NULL)
+			(void)inkan_buf_append(text, txt.data, txt.len);
 		break;
 	}
 out:
@@ -420,7 +436,7 @@ inkan_mtasts_policy_parse(const void *body, size_t len,
 	struct policy_parse pp;
 	struct policy_impl *pi;
 	enum inkan_status st = INKAN_OK;
-	size_t i = 0, eol, end;
+	size_t i = 0, eol, end, max;
 
 	*pol_r = NULL;
 	if (body == NULL && len > 0)
@@ -433,8 +449,19 @@ inkan_mtasts_policy_parse(const void *body, size_t len,
 		    lim->mtasts_policy_max);
 	if ((pi = calloc(1, sizeof(*pi))) == NULL)
 		return INKAN_ERR_NOMEM;
-	/* The arena holds at most the patterns and their pointers. */
-	inkan_arena_init(&pi->arena, 2 * len + 4096);
+	/*
+	 * The arena holds the patterns (each rounded up to 16 bytes by the
+	 * arena) and the pointer arrays, which double as they grow (at most
+	 * 4 pointers per pattern in all); twice that leaves room for chunk
+	 * headers and chunk tails a large array strands. A bound of the
+	 * input's length alone was too small for many short patterns.
+	 */
+	if (!inkan_size_mul(
+		lim->mtasts_mx_max, 16 + 4 * sizeof(char *), &max) ||
+	    !inkan_size_add(max, len, &max) || !inkan_size_mul(max, 2, &max) ||
+	    !inkan_size_add(max, 8192, &max))
+		max = SIZE_MAX; /* a limit that large: no bound but memory */
+	inkan_arena_init(&pi->arena, max);
 	memset(&pp, 0, sizeof(pp));
 	pp.p = body;
 	pp.lim = lim;

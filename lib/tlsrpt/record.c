@@ -353,6 +353,16 @@ inkan_tlsrpt_record_lookup(struct inkan_resolver *r, const char *domain,
     const struct inkan_limits *lim, struct inkan_tlsrpt_record **rec_r,
     enum inkan_tlsrpt_lookup_status *status_r, struct inkan_tlsrpt_error *err)
 {
+	return inkan_tlsrpt_record_lookup_text(
+	    r, domain, lim, rec_r, status_r, NULL, err);
+}
+
+enum inkan_status
+inkan_tlsrpt_record_lookup_text(struct inkan_resolver *r, const char *domain,
+    const struct inkan_limits *lim, struct inkan_tlsrpt_record **rec_r,
+    enum inkan_tlsrpt_lookup_status *status_r, struct inkan_buf *text,
+    struct inkan_tlsrpt_error *err)
+{
 	enum inkan_dns_txt_pick_result pick;
 	struct inkan_buf txt;
 	enum inkan_status st;
@@ -367,6 +377,7 @@ inkan_tlsrpt_record_lookup(struct inkan_resolver *r, const char *domain,
 	if (st == INKAN_ERR_LIMIT) {
 		/* The one record is longer than tlsrpt_record_max. */
 		st = INKAN_OK;
+		*status_r = INKAN_TLSRPT_LOOKUP_INVALID;
 		fail(err, 0, INKAN_OK,
 		    "the TLS-RPT record of %s is longer "
 		    "than %zu bytes",
@@ -386,6 +397,7 @@ inkan_tlsrpt_record_lookup(struct inkan_resolver *r, const char *domain,
 		    domain);
 		break;
 	case INKAN_DNS_PICK_SEVERAL:
+		*status_r = INKAN_TLSRPT_LOOKUP_SEVERAL;
 		fail(err, 0, INKAN_OK,
 		    "several TXT records at _smtp._tls.%s "
 		    "begin with \"v=TLSRPTv1;\" (RFC 8460 3: then none "
@@ -404,8 +416,13 @@ inkan_tlsrpt_record_lookup(struct inkan_resolver *r, const char *domain,
 		    txt.data, txt.len, lim, rec_r, err);
 		if (st == INKAN_OK)
 			*status_r = INKAN_TLSRPT_LOOKUP_FOUND;
-		else if (st == INKAN_ERR_SYNTAX || st == INKAN_ERR_LIMIT)
-			st = INKAN_OK; /* not a usable record: none */
+		else if (st == INKAN_ERR_SYNTAX || st == INKAN_ERR_LIMIT) {
+			/* RFC 8460 3: not a usable record, so none. */
+			st = INKAN_OK;
+			*status_r = INKAN_TLSRPT_LOOKUP_INVALID;
+		}
+		if (st == INKAN_OK && text != NULL)
+			(void)inkan_buf_append(text, txt.data, txt.len);
 		break;
 	}
 out:

@@ -110,10 +110,12 @@ json "policy used" \
 
 planted nodmarc.example dmarc.missing high \
 	'_dmarc.nodmarc.example. IN TXT "v=DMARC1; p=none; rua=mailto:' C
-planted monitor.example dmarc.policy-none medium \
+planted monitor.example dmarc.policy-none-no-reports medium \
 	'IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc-reports@monitor.example"' B
-json "monitor.example: the plan goes through quarantine" \
-	"print('p=quarantine' in f('dmarc.policy-none')[0]['fix'])" True
+json "monitor.example: the plan adds rua= and goes through quarantine" \
+	"x = f('dmarc.policy-none-no-reports')[0]['fix']
+print('p=none; rua=mailto:dmarc-reports@monitor.example' in x, 'p=quarantine' in x, f('dmarc.no-rua'))" \
+	"True True []"
 planted lookups.example spf.too-many-lookups high 'ip4:/ip6:' C
 json "lookups.example: 13 lookups counted through the includes" \
 	"print(o['facts']['spf_dns_lookups'], 'include:s10.lookups.example (2)' in f('spf.too-many-lookups')[0]['evidence'])" \

@@ -1,9 +1,10 @@
 #!/bin/sh
 # setup.sh: `inkan setup` writes keys, zone, policy and plan, and
-# `inkan check --zone DIR/zone` on them finds only what the plan says is
-# left (DMARC starts at p=none, MTA-STS in testing, the zone is not signed
-# yet); once the plan's last steps are applied (p=reject, mode enforce)
-# the domain is graded A offline. Usage (from the repository root):
+# `inkan check --zone DIR/zone` on them grades A, the best grade offline,
+# and finds only what the plan says is left (DMARC at p=none with rua=,
+# MTA-STS in testing: both low; DNSSEC, which a zone file cannot show:
+# info); once the plan's last steps are applied (p=reject, mode enforce)
+# only info findings are left. Usage (from the repository root):
 #   sh tests/cli/setup.sh /path/to/inkan
 set -u
 
@@ -96,18 +97,24 @@ check() {
 }
 echo "check: inkan check on the output, as plan.txt says"
 check >"$tmp/out" 2>"$tmp/err" && ok || fail "check runs" "$?" 0
-json "only what the plan leaves for later" 'print(o["grade"], " ".join(ids))' \
-	"B bimi.missing:info dmarc.policy-none:medium dnssec.unsigned:low mta-sts.testing:low"
+json "graded A, only what the plan leaves for later" 'print(o["grade"], " ".join(ids))' \
+	"A bimi.missing:info dmarc.policy-none:low dnssec.unknown-offline:info mta-sts.testing:low"
 json "both DKIM keys found, RSA 2048 and Ed25519" \
 	'print(sorted((k["type"], k["bits"]) for k in o["facts"]["dkim"]))' \
 	"[('ed25519', 256), ('rsa', 2048)]"
 
-echo "check: with the plan done (p=reject, mode enforce) the grade is A"
+echo "check: with the plan done (p=reject, mode enforce) only info is left"
 sed -i 's/p=none;/p=reject;/' "$out/zone"
 sed -i 's/^mode: testing$/mode: enforce/' "$out/mta-sts.txt"
 check >"$tmp/out" 2>"$tmp/err" && ok || fail "check runs" "$?" 0
-json "graded A, only the unsigned zone left" 'print(o["grade"], " ".join(ids))' \
-	"A bimi.missing:info dnssec.unsigned:low"
+json "graded A, nothing above info" 'print(o["grade"], " ".join(ids))' \
+	"A bimi.missing:info dnssec.unknown-offline:info"
+
+echo "check: a zone that declares SECURE is checked for DNSSEC as online"
+printf ';! SECURE new.example.\n' >>"$out/zone"
+check >"$tmp/out" 2>"$tmp/err" && ok || fail "check runs" "$?" 0
+json "signed: DANE is looked for" 'print(o["grade"], " ".join(ids), o["facts"]["dnssec"])' \
+	"A bimi.missing:info dnssec.no-dane:info True"
 
 run "setup refuses to overwrite (73)" 73 setup new.example --mx mx1.new.example --out "$out"
 run "setup without --mx is a usage error (64)" 64 setup new.example --out "$tmp/x"

@@ -340,7 +340,11 @@ fetch(const struct fixtures *fx, const char *domain,
 		snprintf(why, size, "%s", err.message);
 		return OUT_NONE;
 	}
-	if (status == INKAN_MTASTS_LOOKUP_NONE) {
+	/* RFC 8461 3.1: several records, or one that does not parse, mean
+	   no MTA-STS, as upstream says "NONE". */
+	if (status == INKAN_MTASTS_LOOKUP_NONE ||
+	    status == INKAN_MTASTS_LOOKUP_SEVERAL ||
+	    status == INKAN_MTASTS_LOOKUP_INVALID) {
 		snprintf(why, size, "%s", err.message);
 		return OUT_NONE;
 	}

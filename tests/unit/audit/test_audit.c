@@ -158,7 +158,26 @@ static const struct audit_case cases[] = {
 	{ "dmarc p=none",
 	    ORIGIN MXOK SPFOK DKIMOK "_dmarc TXT \"v=DMARC1; p=none; "
 				     "rua=mailto:d@t.test\"\n",
-	    NULL, "dmarc.policy-none", INKAN_AUDIT_MEDIUM, NULL, 'B' },
+	    NULL, "dmarc.policy-none", INKAN_AUDIT_LOW,
+	    "dmarc.policy-none-no-reports", 'A' },
+	{ "dmarc p=none without rua",
+	    ORIGIN MXOK SPFOK DKIMOK "_dmarc TXT \"v=DMARC1; p=none\"\n", NULL,
+	    "dmarc.policy-none-no-reports", INKAN_AUDIT_MEDIUM, "dmarc.no-rua",
+	    'B' },
+	{ "dmarc p=none, rua not authorised",
+	    ORIGIN MXOK SPFOK DKIMOK "_dmarc TXT \"v=DMARC1; p=none; "
+				     "rua=mailto:d@reports.test\"\n",
+	    NULL, "dmarc.policy-none-no-reports", INKAN_AUDIT_MEDIUM,
+	    "dmarc.policy-none", 'B' },
+	{ "dmarc p=none, rua not mailto",
+	    ORIGIN MXOK SPFOK DKIMOK "_dmarc TXT \"v=DMARC1; p=none; "
+				     "rua=https://t.test/r\"\n",
+	    NULL, "dmarc.policy-none-no-reports", INKAN_AUDIT_MEDIUM,
+	    "dmarc.policy-none", 'B' },
+	{ "dmarc p=quarantine without rua",
+	    ORIGIN MXOK SPFOK DKIMOK "_dmarc TXT \"v=DMARC1; "
+				     "p=quarantine\"\n",
+	    NULL, "dmarc.no-rua", INKAN_AUDIT_LOW, NULL, 0 },
 	{ "dmarc p=quarantine",
 	    ORIGIN MXOK SPFOK DKIMOK "_dmarc TXT \"v=DMARC1; p=quarantine; "
 				     "rua=mailto:d@t.test\"\n",
@@ -223,6 +242,16 @@ static const struct audit_case cases[] = {
 	    NULL, "tls-rpt.missing", INKAN_AUDIT_MEDIUM, "dnssec.no-dane", 0 },
 	{ "mta-sts record invalid", GOOD "_mta-sts TXT \"v=STSv1; id=\"\n",
 	    NULL, "mta-sts.record-invalid", INKAN_AUDIT_HIGH, NULL, 0 },
+	{ "mta-sts records several",
+	    GOOD "_mta-sts TXT \"v=STSv1; id=1\"\n"
+		 "_mta-sts TXT \"v=STSv1; id=2\"\n",
+	    NULL, "mta-sts.record-invalid", INKAN_AUDIT_HIGH, "mta-sts.missing",
+	    0 },
+	{ "tls-rpt records several",
+	    GOOD "_mta-sts TXT \"v=STSv1; id=1\"\n"
+		 "_smtp._tls TXT \"v=TLSRPTv1; rua=mailto:t@t.test\"\n"
+		 "_smtp._tls TXT \"v=TLSRPTv1; rua=mailto:u@t.test\"\n",
+	    NULL, "tls-rpt.invalid", INKAN_AUDIT_MEDIUM, "tls-rpt.missing", 0 },
 	{ "mta-sts without policy offline",
 	    GOOD "_mta-sts TXT \"v=STSv1; id=1\"\n"
 		 "_smtp._tls TXT \"v=TLSRPTv1; rua=mailto:t@t.test\"\n",
@@ -640,6 +669,101 @@ test_hostile_output(void **state)
 	inkan_resolver_free(&r);
 }
 
+/*
+ * From zone files only, an answer that is not declared secure says
+ * nothing about the real zone: dnssec.unknown-offline (info) instead of
+ * dnssec.unsigned and dnssec.tlsa-insecure; declared answers are checked
+ * as online.
+ */
+static void
+test_dns_from_zones(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *zone;
+		const char *want_id; /* or NULL */
+		const char *absent_id; /* or NULL */
+		const char *absent_id2; /* or NULL */
+		char want_grade;
+		const char *want_dnssec_json;
+	} zcases[] = {
+		{ "nothing declared",
+		    "$ORIGIN t.test.\n" MXOK SPFOK DMARCOK DKIMOK,
+		    "dnssec.unknown-offline", "dnssec.unsigned",
+		    "dnssec.no-dane", 'A', "\"dnssec\":null" },
+		{ "nothing declared, TLSA",
+		    "$ORIGIN t.test.\n" MXOK SPFOK DMARCOK DKIMOK
+		    "_25._tcp.mx1 TLSA 3 1 1 00112233\n",
+		    "dnssec.unknown-offline", "dnssec.tlsa-insecure",
+		    "dnssec.unsigned", 0, "\"dnssec\":null" },
+		{ "declared", GOOD, "dnssec.no-dane", "dnssec.unknown-offline",
+		    "dnssec.unsigned", 'A', "\"dnssec\":true" },
+		{ "declared, TLSA of an MX in a zone that is not",
+		    ORIGIN "@ MX 10 mx.other.test.\nmx.other.test. A "
+			   "192.0.2.1\n" SPFOK DMARCOK DKIMOK
+			   "_25._tcp.mx.other.test. TLSA 3 1 1 00112233\n",
+		    "dnssec.unknown-offline", "dnssec.tlsa-insecure",
+		    "dnssec.unsigned", 0, "\"dnssec\":true" },
+		{ "declared, PKIX usage still found",
+		    GOOD "_25._tcp.mx1 TLSA 1 1 1 00112233\n",
+		    "dnssec.tlsa-pkix", "dnssec.unknown-offline",
+		    "dnssec.tlsa-insecure", 0, "\"dnssec\":true" },
+	};
+	size_t i;
+	int failed = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(zcases) / sizeof(zcases[0]); i++) {
+		struct inkan_resolver *r = zone(zcases[i].zone);
+		struct inkan_audit_options o;
+		struct inkan_audit_report *rep = NULL;
+		struct inkan_buf b;
+		bool bad = false;
+
+		assert_non_null(r);
+		inkan_audit_options_init(&o);
+		o.offline = true;
+		o.dns_from_zones = true;
+		assert_int_equal(
+		    inkan_audit_run(r, "t.test", &o, &rep), INKAN_OK);
+		assert_true(rep->dns_from_zones);
+		if (find(rep, zcases[i].want_id) == NULL) {
+			printf("%s: got no %s\n", zcases[i].name,
+			    zcases[i].want_id);
+			bad = true;
+		}
+		if (find(rep, zcases[i].absent_id) != NULL ||
+		    find(rep, zcases[i].absent_id2) != NULL) {
+			printf("%s: got %s or %s, want neither\n",
+			    zcases[i].name, zcases[i].absent_id,
+			    zcases[i].absent_id2);
+			bad = true;
+		}
+		if (zcases[i].want_grade != 0 &&
+		    rep->grade != zcases[i].want_grade) {
+			printf("%s: grade got %c, want %c\n", zcases[i].name,
+			    rep->grade, zcases[i].want_grade);
+			bad = true;
+		}
+		inkan_buf_init(&b, 1 << 20);
+		assert_int_equal(inkan_audit_report_json(rep, &b), INKAN_OK);
+		if (strstr(inkan_buf_cstr(&b), zcases[i].want_dnssec_json) ==
+		    NULL) {
+			printf("%s: JSON has no %s\n", zcases[i].name,
+			    zcases[i].want_dnssec_json);
+			bad = true;
+		}
+		if (bad) {
+			print_findings(rep);
+			failed++;
+		}
+		inkan_buf_clear(&b);
+		inkan_audit_report_free(&rep);
+		inkan_resolver_free(&r);
+	}
+	assert_int_equal(failed, 0);
+}
+
 static void
 test_bad_arguments(void **state)
 {
@@ -684,6 +808,7 @@ main(void)
 		cmocka_unit_test(test_given_policy),
 		cmocka_unit_test(test_bimi_logo),
 		cmocka_unit_test(test_hostile_output),
+		cmocka_unit_test(test_dns_from_zones),
 		cmocka_unit_test(test_bad_arguments),
 	};
 

@@ -117,6 +117,7 @@ test_catalogue(void **state)
 {
 	const struct inkan_audit_check *c;
 	char *doc = read_doc();
+	const char *p;
 	size_t n, i, j;
 	int failed = 0;
 
@@ -145,6 +146,13 @@ test_catalogue(void **state)
 			printf("docs/grading.md: got no row %s\n", row);
 			failed++;
 		}
+	}
+	/* And no row in the doc that the catalogue lacks. */
+	for (i = 0, p = doc; (p = strstr(p, "\n| `")) != NULL; p++)
+		i++;
+	if (i != n) {
+		printf("docs/grading.md: got %zu id rows, want %zu\n", i, n);
+		failed++;
 	}
 	free(doc);
 	assert_int_equal(failed, 0);

@@ -260,8 +260,25 @@ test_policy_limits(void **state)
 	    INKAN_ERR_LIMIT);
 	assert_null(pol);
 
-	/* The body limit: exactly at it parses, one more byte does not. */
+	/* As many of the shortest patterns as the default limit allows:
+	   each takes more room in the arena than in the input (the arena
+	   was once sized by the input alone and ran out). */
 	lim.mtasts_mx_max = INKAN_MTASTS_MX_MAX;
+	inkan_buf_reset(&b);
+	inkan_buf_append_cstr(&b,
+	    "version: STSv1\nmode: enforce\n"
+	    "max_age: 1\n");
+	for (i = 0; i < INKAN_MTASTS_MX_MAX; i++)
+		inkan_buf_append_cstr(&b, "mx:a\n");
+	err.message[0] = '\0';
+	if (inkan_mtasts_policy_parse(b.data, b.len, &lim, &pol, &err) !=
+	    INKAN_OK)
+		fail_msg(
+		    "%d short patterns: %s", INKAN_MTASTS_MX_MAX, err.message);
+	assert_int_equal(pol->nmx, INKAN_MTASTS_MX_MAX);
+	inkan_mtasts_policy_free(&pol);
+
+	/* The body limit: exactly at it parses, one more byte does not. */
 	inkan_buf_reset(&b);
 	inkan_buf_append_cstr(&b, "version: STSv1\nmode: none\nmax_age: 1\n");
 	while (b.len < lim.mtasts_policy_max)
@@ -411,8 +428,8 @@ test_lookup(void **state)
 		{ "GOOD.example.", INKAN_OK, INKAN_MTASTS_LOOKUP_FOUND,
 		    "2026" },
 		{ "split.example", INKAN_OK, INKAN_MTASTS_LOOKUP_FOUND, "77" },
-		{ "two.example", INKAN_OK, INKAN_MTASTS_LOOKUP_NONE, NULL },
-		{ "bad.example", INKAN_OK, INKAN_MTASTS_LOOKUP_NONE, NULL },
+		{ "two.example", INKAN_OK, INKAN_MTASTS_LOOKUP_SEVERAL, NULL },
+		{ "bad.example", INKAN_OK, INKAN_MTASTS_LOOKUP_INVALID, NULL },
 		{ "other.example", INKAN_OK, INKAN_MTASTS_LOOKUP_NONE, NULL },
 		{ "nodata.example", INKAN_OK, INKAN_MTASTS_LOOKUP_NONE, NULL },
 		{ "missing.example", INKAN_OK, INKAN_MTASTS_LOOKUP_NONE, NULL },
@@ -426,9 +443,11 @@ test_lookup(void **state)
 	};
 	struct inkan_resolver *r = NULL;
 	struct inkan_zone_error zerr;
+	struct inkan_buf text;
 	size_t i;
 
 	(void)state;
+	inkan_buf_init(&text, 65536);
 	assert_int_equal(inkan_resolver_new_zone(NULL, &r), INKAN_OK);
 	if (inkan_resolver_zone_load_string(r, zone, sizeof(zone) - 1, &zerr) !=
 	    INKAN_OK)
@@ -450,7 +469,20 @@ test_lookup(void **state)
 			assert_string_equal(rec.id, cases[i].id);
 		else
 			assert_true(err.message[0] != '\0');
+		/* The _text variant: the same status, and the record's
+		   text for FOUND and INVALID only. */
+		inkan_buf_reset(&text);
+		st = inkan_mtasts_record_lookup_text(
+		    r, cases[i].domain, &rec, &status, &text, &err);
+		assert_int_equal(st, cases[i].st);
+		assert_int_equal(status, cases[i].status);
+		if (status == INKAN_MTASTS_LOOKUP_FOUND ||
+		    status == INKAN_MTASTS_LOOKUP_INVALID)
+			assert_true(text.len > 0);
+		else
+			assert_int_equal(text.len, 0);
 	}
+	inkan_buf_clear(&text);
 	inkan_resolver_free(&r);
 }
 

@@ -192,17 +192,19 @@ test_lookup(void **state)
 		enum inkan_tlsrpt_lookup_status status;
 	} lookups[] = {
 		{ "good.example", INKAN_OK, INKAN_TLSRPT_LOOKUP_FOUND },
-		{ "two.example", INKAN_OK, INKAN_TLSRPT_LOOKUP_NONE },
-		{ "bad.example", INKAN_OK, INKAN_TLSRPT_LOOKUP_NONE },
+		{ "two.example", INKAN_OK, INKAN_TLSRPT_LOOKUP_SEVERAL },
+		{ "bad.example", INKAN_OK, INKAN_TLSRPT_LOOKUP_INVALID },
 		{ "missing.example", INKAN_OK, INKAN_TLSRPT_LOOKUP_NONE },
 		{ "broken.example", INKAN_OK, INKAN_TLSRPT_LOOKUP_TEMPERROR },
 		{ ".good.example", INKAN_ERR_SYNTAX, INKAN_TLSRPT_LOOKUP_NONE },
 	};
 	struct inkan_resolver *r = NULL;
 	struct inkan_zone_error zerr;
+	struct inkan_buf text;
 	size_t i;
 
 	(void)state;
+	inkan_buf_init(&text, 65536);
 	assert_int_equal(inkan_resolver_new_zone(NULL, &r), INKAN_OK);
 	if (inkan_resolver_zone_load_string(r, zone, sizeof(zone) - 1, &zerr) !=
 	    INKAN_OK)
@@ -229,7 +231,21 @@ test_lookup(void **state)
 			assert_true(err.message[0] != '\0');
 		}
 		inkan_tlsrpt_record_free(&rec);
+		/* The _text variant: the same status, and the record's
+		   text for FOUND and INVALID only. */
+		inkan_buf_reset(&text);
+		st = inkan_tlsrpt_record_lookup_text(
+		    r, lookups[i].domain, NULL, &rec, &status, &text, &err);
+		assert_int_equal(st, lookups[i].st);
+		assert_int_equal(status, lookups[i].status);
+		if (status == INKAN_TLSRPT_LOOKUP_FOUND ||
+		    status == INKAN_TLSRPT_LOOKUP_INVALID)
+			assert_true(text.len > 0);
+		else
+			assert_int_equal(text.len, 0);
+		inkan_tlsrpt_record_free(&rec);
 	}
+	inkan_buf_clear(&text);
 	inkan_resolver_free(&r);
 }
 
