@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <inkan/audit.h>
@@ -59,7 +60,10 @@ check_usage(FILE *f)
 	    "  --zone FILE         answer DNS only from this zone file "
 	    "(offline: HTTPS\n"
 	    "                      fetches are skipped, with an info "
-	    "finding)\n"
+	    "finding; a policy\n"
+	    "                      in mta-sts/DOMAIN.txt beside the zone "
+	    "file is used\n"
+	    "                      as if it had been fetched)\n"
 	    "  --overlay FILE      this zone file first, live DNS for the "
 	    "rest\n"
 	    "\n"
@@ -229,6 +233,64 @@ add_policy(const char *arg, struct inkan_audit_policy *p, struct inkan_buf *b)
 	return 0;
 }
 
+/*
+ * Offline, a domain's MTA-STS policy may sit beside a zone file, as
+ * mta-sts/<domain>.txt (lowercase, no trailing dot): the stand-in for
+ * https://mta-sts.<domain>/.well-known/mta-sts.txt, so that a what-if world
+ * of zone files is complete (examples/mta-sts/). Used when no
+ * --mta-sts-policy names the domain. Returns 1 when one was read into
+ * *p and *b, 0 when there is none, else an exit status.
+ */
+static int
+zone_policy(const struct cli_opts *o, const char *domain,
+    struct inkan_audit_policy *p, struct inkan_buf *b)
+{
+	char name[256], path[4096];
+	size_t n = strlen(domain), i, z;
+	int rc;
+
+	if (n > 0 && domain[n - 1] == '.')
+		n--;
+	if (n == 0 || n >= sizeof(name))
+		return 0;
+	for (i = 0; i < n; i++) {
+		char c = domain[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		/* A host name only: nothing that could leave the folder. */
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+			c == '-' || (c == '.' && i > 0 && name[i - 1] != '.')))
+			return 0;
+		name[i] = c;
+	}
+	name[n] = '\0';
+	for (z = 0; z < o->nzones; z++) {
+		const char *slash = strrchr(o->zones[z], '/');
+		int dlen = slash != NULL ? (int)(slash - o->zones[z]) : 1;
+		const char *dir = slash != NULL ? o->zones[z] : ".";
+
+		if (snprintf(path, sizeof(path), "%.*s/mta-sts/%s.txt", dlen,
+			dir, name) >= (int)sizeof(path) ||
+		    access(path, R_OK) != 0)
+			continue;
+		inkan_buf_init(b, CHECK_POLICY_FILE_MAX);
+		if ((rc = read_file(path, b)) != 0) {
+			inkan_buf_clear(b);
+			return rc;
+		}
+		if ((p->domain = strdup(name)) == NULL) {
+			inkan_buf_clear(b);
+			cli_warn("out of memory");
+			return EX_OSERR;
+		}
+		p->body = b->data != NULL ? b->data : (const uint8_t *)"";
+		p->len = b->len;
+		return 1;
+	}
+	return 0;
+}
+
 /* Matches "--name VALUE" or "--name=VALUE" at argv[*i]. */
 static int
 opt_value(int argc, char **argv, int *i, const char *name, const char **val_r)
@@ -342,6 +404,18 @@ cli_cmd_check(int argc, char **argv, const struct cli_opts *o)
 	}
 	if ((rc = cli_resolver_open(o, &r)) != 0)
 		goto out;
+	for (i = 0; i < npolicies; i++)
+		if (strcasecmp(policies[i].domain, domain) == 0)
+			break;
+	if (i == npolicies && o->nzones > 0) {
+		if ((m = zone_policy(o, domain, &policies[npolicies],
+			 &bodies[npolicies])) == 1)
+			npolicies++;
+		else if (m != 0) {
+			rc = m;
+			goto out;
+		}
+	}
 	opt.selectors = selectors;
 	opt.nselectors = nselectors;
 	opt.mtasts_policies = policies;

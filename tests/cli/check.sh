@@ -80,8 +80,17 @@ print(len(x), x and x[0]['severity'], x and '''$4''' in x[0]['fix'])" \
 	fi
 }
 
+# The same world without examples/mta-sts/ beside it: the policies can
+# then be neither fetched (offline) nor found beside the zone file.
+alone="$tmp/alone.zone"
+cp "$zone" "$alone"
+
 run "good.example: text report" 0 check --zone "$zone" good.example
 has "good.example is graded A" "good.example: grade A"
+has "its policy is read from examples/mta-sts/" "MTA-STS: v=STSv1"
+run "good.example, no policy beside the zone: text report" 0 \
+	check --zone "$alone" good.example
+has "still graded A" "good.example: grade A"
 has "the offline skip is said" "mta-sts.policy-skipped"
 echo "check: no colour when stdout is not a terminal"
 if grep -q "$(printf '\033')" "$tmp/out"; then
@@ -126,11 +135,16 @@ planted bimi-nodmarc.example bimi.dmarc-not-enforced medium 'p=reject' B
 planted nomail.example mx.null info '' A
 
 run "stsmismatch.example offline, no policy: skipped" 0 \
-	check --zone "$zone" stsmismatch.example --json
+	check --zone "$alone" stsmismatch.example --json
 json "the mismatch cannot be seen without the policy" \
 	"print(len(f('mta-sts.policy-skipped')), f('mta-sts.mx-mismatch'))" "1 []"
-run "stsmismatch.example with its policy" 0 \
-	check --zone "$zone" stsmismatch.example --json \
+run "stsmismatch.example, its policy beside the zone" 0 \
+	check --zone "$zone" stsmismatch.example --json
+json "found through examples/mta-sts/stsmismatch.example.txt" \
+	"print(o['grade'], [x['severity'] for x in f('mta-sts.mx-mismatch')])" \
+	"C ['high']"
+run "stsmismatch.example with its policy given" 0 \
+	check --zone "$alone" stsmismatch.example --json \
 	--mta-sts-policy stsmismatch.example=examples/mta-sts/stsmismatch.example.txt
 json "the uncovered MX is found, high, with the mx: line to add" "
 x = f('mta-sts.mx-mismatch')[0]
