@@ -189,13 +189,7 @@ print_json(const struct inkan_arc_result *r)
 		json_array_append_new(a, set);
 	}
 	json_object_set_new(o, "sets", a);
-	if (json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
-		cli_warn("cannot write the JSON output");
-		rc = EX_IOERR;
-	} else
-		fputc('\n', stdout);
-	json_decref(o);
-	return rc;
+	return cli_json_emit(o, rc);
 }
 
 /* Streams f into a new verifier; the first chunk is read until it holds

@@ -81,6 +81,9 @@ void cli_put_safe(FILE *f, const char *s);
 /* A new JSON string for untrusted text (escaped when not UTF-8), or JSON
    null for NULL or when no string can be made. */
 json_t *cli_json_text(const char *s);
+/* Prints o (indented, keys in order) and a newline to stdout and frees
+   it; returns rc, or EX_IOERR (a message printed) when it cannot write. */
+int cli_json_emit(json_t *o, int rc);
 
 /* Subcommands. */
 int cli_cmd_dns(int argc, char **argv, const struct cli_opts *o);

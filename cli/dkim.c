@@ -170,13 +170,7 @@ print_results_json(const struct inkan_dkim_sig *sigs, size_t n)
 	for (i = 0; i < n; i++)
 		json_array_append_new(a, json_sig(&sigs[i]));
 	json_object_set_new(o, "signatures", a);
-	if (json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
-		cli_warn("cannot write the JSON output");
-		rc = EX_IOERR;
-	} else
-		fputc('\n', stdout);
-	json_decref(o);
-	return rc;
+	return cli_json_emit(o, rc);
 }
 
 /*

@@ -193,13 +193,7 @@ print_json(const struct inkan_spf_verdict *v,
 	}
 	json_object_set_new(o, "trace", trace);
 	json_object_set_new(o, "received_spf", json_str(received));
-	if (json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
-		cli_warn("cannot write the JSON output");
-		rc = EX_IOERR;
-	} else
-		fputc('\n', stdout);
-	json_decref(o);
-	return rc;
+	return cli_json_emit(o, rc);
 }
 
 int

@@ -147,3 +147,15 @@ cli_json_text(const char *s)
 	inkan_buf_clear(&b);
 	return j != NULL ? j : json_null();
 }
+
+int
+cli_json_emit(json_t *o, int rc)
+{
+	if (json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
+		cli_warn("cannot write the JSON output");
+		rc = EX_IOERR;
+	} else
+		fputc('\n', stdout);
+	json_decref(o);
+	return rc;
+}

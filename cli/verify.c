@@ -230,13 +230,7 @@ print_json(const struct inkan_verify_msg *m)
 
 	json_object_set_new(o, "authentication_results",
 	    cli_json_text(inkan_verify_authres(m)));
-	if (json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
-		cli_warn("cannot write the output");
-		rc = EX_IOERR;
-	}
-	fputc('\n', stdout);
-	json_decref(o);
-	return rc;
+	return cli_json_emit(o, rc);
 }
 
 static void
