@@ -68,132 +68,6 @@ arc_usage(FILE *f)
 	    "unavailable.\n");
 }
 
-/* "--name VALUE" or "--name=VALUE": 1 with *val_r, 0 for another
-   option, -1 when the value is missing (usage printed). */
-static int
-option_value(
-    int argc, char **argv, int *i, const char *name, const char **val_r)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-
-	if (strncmp(a, name, n) != 0)
-		return 0;
-	if (a[n] == '=')
-		*val_r = a + n + 1;
-	else if (a[n] != '\0')
-		return 0;
-	else if (*i + 1 < argc)
-		*val_r = argv[++*i];
-	else {
-		cli_usage("arc: %s needs a value", name);
-		return -1;
-	}
-	if (**val_r == '\0') {
-		cli_usage("arc: %s needs a value", name);
-		return -1;
-	}
-	return 1;
-}
-
-static bool
-is_help(const char *a)
-{
-	return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
-}
-
-static int
-open_input(const char *path, FILE **f_r)
-{
-	if (path == NULL || strcmp(path, "-") == 0) {
-		*f_r = stdin;
-		return 0;
-	}
-	if ((*f_r = fopen(path, "rb")) == NULL) {
-		cli_warn("%s: %s", path, strerror(errno));
-		return EX_NOINPUT;
-	}
-	return 0;
-}
-
-static void
-close_input(FILE *f)
-{
-	if (f != NULL && f != stdin)
-		fclose(f);
-}
-
-/* CRLF input as it is; anything else with each LF taken as CRLF. */
-static unsigned
-line_flags(const uint8_t *p, size_t n)
-{
-	const uint8_t *lf = n > 0 ? memchr(p, '\n', n) : NULL;
-
-	if (lf != NULL && lf > p && lf[-1] == '\r')
-		return 0;
-	return INKAN_DKIM_ALLOW_LF;
-}
-
-/* Reads all of f into b (at most its maximum). Returns an exit status. */
-static int
-read_all(FILE *f, const char *name, struct inkan_buf *b)
-{
-	uint8_t chunk[65536];
-	size_t got;
-
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (inkan_buf_append(b, chunk, got) != INKAN_OK) {
-			cli_warn("%s: %s (the limit is %u bytes)", name,
-			    b->err == INKAN_ERR_LIMIT ? "message too large"
-						      : "out of memory",
-			    CLI_ARC_MESSAGE_MAX);
-			return b->err == INKAN_ERR_LIMIT ? EX_DATAERR
-							 : EX_OSERR;
-		}
-	if (ferror(f)) {
-		cli_warn("%s: read error", name);
-		return EX_IOERR;
-	}
-	return 0;
-}
-
-/* Prints untrusted text escaped (inkan_escape), or "-" for NULL. */
-static void
-print_escaped(const char *s)
-{
-	struct inkan_buf b;
-
-	if (s == NULL) {
-		fputs("-", stdout);
-		return;
-	}
-	inkan_buf_init(&b, 4 * strlen(s) + 1);
-	if (inkan_escape(s, strlen(s), &b) == INKAN_OK)
-		fputs(inkan_buf_cstr(&b), stdout);
-	else
-		fputs("?", stdout);
-	inkan_buf_clear(&b);
-}
-
-/* A JSON string for untrusted text (escaped when not UTF-8), or null. */
-static json_t *
-json_text(const char *s)
-{
-	struct inkan_buf b;
-	json_t *j;
-
-	if (s == NULL)
-		return json_null();
-	if ((j = json_string(s)) != NULL)
-		return j;
-	inkan_buf_init(&b, 4 * strlen(s) + 1);
-	j = inkan_escape(s, strlen(s), &b) == INKAN_OK
-	    ? json_string(inkan_buf_cstr(&b))
-	    : NULL;
-	inkan_buf_clear(&b);
-	return j != NULL ? j : json_null();
-}
-
 /* ---- verify ------------------------------------------------------------- */
 
 static void
@@ -204,9 +78,9 @@ print_sig(const char *what, const struct inkan_arc_sig *s)
 		return;
 	}
 	printf("%s %s d=", what, inkan_dkim_result_name(s->result));
-	print_escaped(s->domain);
+	cli_print_escaped(s->domain);
 	fputs(" s=", stdout);
-	print_escaped(s->selector);
+	cli_print_escaped(s->selector);
 	printf(" a=%s", inkan_dkim_algorithm_name(s->algorithm));
 }
 
@@ -216,7 +90,7 @@ print_text(const struct inkan_arc_result *r)
 	size_t k;
 
 	printf("%s: ", inkan_arc_cv_name(r->cv));
-	print_escaped(r->reason);
+	cli_print_escaped(r->reason);
 	if (r->cv == INKAN_ARC_PASS)
 		printf(" (instances %zu, oldest-pass %u)", r->count,
 		    r->oldest_pass);
@@ -231,17 +105,18 @@ print_text(const struct inkan_arc_result *r)
 		fputs("; ", stdout);
 		print_sig("ams", &s->ams);
 		fputs("; aar ", stdout);
-		print_escaped(s->aar != NULL ? s->aar_authserv_id : "missing");
+		cli_print_escaped(
+		    s->aar != NULL ? s->aar_authserv_id : "missing");
 		if (s->as.result != INKAN_DKIM_NONE &&
 		    s->as.result != INKAN_DKIM_PASS) {
 			fputs(" (seal: ", stdout);
-			print_escaped(s->as.reason);
+			cli_print_escaped(s->as.reason);
 			fputc(')', stdout);
 		}
 		if (s->ams.result != INKAN_DKIM_NONE &&
 		    s->ams.result != INKAN_DKIM_PASS) {
 			fputs(" (ams: ", stdout);
-			print_escaped(s->ams.reason);
+			cli_print_escaped(s->ams.reason);
 			fputc(')', stdout);
 		}
 		fputc('\n', stdout);
@@ -259,12 +134,12 @@ json_sig(const struct inkan_arc_sig *s)
 	json_object_set_new(
 	    o, "result", json_string(inkan_dkim_result_name(s->result)));
 	json_object_set_new(o, "verified", json_boolean(s->verified));
-	json_object_set_new(o, "reason", json_text(s->reason));
-	json_object_set_new(o, "domain", json_text(s->domain));
-	json_object_set_new(o, "selector", json_text(s->selector));
+	json_object_set_new(o, "reason", cli_json_text(s->reason));
+	json_object_set_new(o, "domain", cli_json_text(s->domain));
+	json_object_set_new(o, "selector", cli_json_text(s->selector));
 	json_object_set_new(o, "algorithm",
 	    json_string(inkan_dkim_algorithm_name(s->algorithm)));
-	json_object_set_new(o, "b", json_text(s->b));
+	json_object_set_new(o, "b", cli_json_text(s->b));
 	if (s->timestamp >= 0)
 		json_object_set_new(o, "timestamp", json_integer(s->timestamp));
 	json_object_set_new(o, "key_bits", json_integer(s->key_bits));
@@ -286,7 +161,7 @@ print_json(const struct inkan_arc_result *r)
 		return EX_OSERR;
 	}
 	json_object_set_new(o, "cv", json_string(inkan_arc_cv_name(r->cv)));
-	json_object_set_new(o, "reason", json_text(r->reason));
+	json_object_set_new(o, "reason", cli_json_text(r->reason));
 	json_object_set_new(o, "instances", json_integer((json_int_t)r->count));
 	json_object_set_new(o, "oldest_pass", json_integer(r->oldest_pass));
 	json_object_set_new(
@@ -307,20 +182,14 @@ print_json(const struct inkan_arc_result *r)
 		    set, "seal_cv", json_string(inkan_arc_cv_name(s->as_cv)));
 		json_object_set_new(set, "ams", json_sig(&s->ams));
 		json_object_set_new(
-		    set, "ams_headers", json_text(s->ams_headers));
-		json_object_set_new(set, "aar", json_text(s->aar));
+		    set, "ams_headers", cli_json_text(s->ams_headers));
+		json_object_set_new(set, "aar", cli_json_text(s->aar));
 		json_object_set_new(
-		    set, "aar_authserv_id", json_text(s->aar_authserv_id));
+		    set, "aar_authserv_id", cli_json_text(s->aar_authserv_id));
 		json_array_append_new(a, set);
 	}
 	json_object_set_new(o, "sets", a);
-	if (json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
-		cli_warn("cannot write the JSON output");
-		rc = EX_IOERR;
-	} else
-		fputc('\n', stdout);
-	json_decref(o);
-	return rc;
+	return cli_json_emit(o, rc);
 }
 
 /* Streams f into a new verifier; the first chunk is read until it holds
@@ -336,7 +205,7 @@ verify_stream(struct inkan_arc *arc, FILE *f, const char *name,
 	while (len < sizeof(buf) && memchr(buf, '\n', len) == NULL &&
 	    (got = fread(buf + len, 1, sizeof(buf) - len, f)) > 0)
 		len += got;
-	if ((st = inkan_arc_verify_new(arc, line_flags(buf, len), v_r)) !=
+	if ((st = inkan_arc_verify_new(arc, cli_line_flags(buf, len), v_r)) !=
 	    INKAN_OK) {
 		cli_warn("cannot start verifying: %s", inkan_strerror(st));
 		return EX_OSERR;
@@ -397,7 +266,7 @@ cmd_verify(int argc, char **argv, const struct cli_opts *o)
 			rest = true;
 			continue;
 		}
-		if (!rest && is_help(argv[k])) {
+		if (!rest && cli_is_help(argv[k])) {
 			arc_usage(stdout);
 			return 0;
 		}
@@ -408,7 +277,7 @@ cmd_verify(int argc, char **argv, const struct cli_opts *o)
 			return cli_usage("arc verify: one message at a time");
 		path = argv[k];
 	}
-	if ((rc = open_input(path, &f)) != 0)
+	if ((rc = cli_open_input(path, &f)) != 0)
 		return rc;
 	if ((rc = open_contexts(o, &r, &dkim, &arc)) != 0)
 		goto out;
@@ -427,7 +296,7 @@ out:
 	inkan_arc_free(&arc);
 	inkan_dkim_free(&dkim);
 	inkan_resolver_free(&r);
-	close_input(f);
+	cli_close_input(f);
 	return rc;
 }
 
@@ -501,28 +370,30 @@ cmd_seal(int argc, char **argv, const struct cli_opts *o)
 			path = argv[k];
 			continue;
 		}
-		if (is_help(argv[k])) {
+		if (cli_is_help(argv[k])) {
 			arc_usage(stdout);
 			goto out;
 		}
-		if ((m = option_value(argc, argv, &k, "--domain", &val)) != 0)
+		if ((m = cli_option_value(
+			 argc, argv, &k, "arc", "--domain", false, &val)) != 0)
 			so.domain = val;
-		else if ((m = option_value(
-			      argc, argv, &k, "--selector", &val)) != 0)
+		else if ((m = cli_option_value(argc, argv, &k, "arc",
+			      "--selector", false, &val)) != 0)
 			so.selector = val;
-		else if ((m = option_value(argc, argv, &k, "--key", &val)) != 0)
+		else if ((m = cli_option_value(argc, argv, &k, "arc", "--key",
+			      false, &val)) != 0)
 			keyfile = val;
-		else if ((m = option_value(
-			      argc, argv, &k, "--authserv-id", &val)) != 0)
+		else if ((m = cli_option_value(argc, argv, &k, "arc",
+			      "--authserv-id", false, &val)) != 0)
 			so.authserv_id = val;
-		else if ((m = option_value(
-			      argc, argv, &k, "--headers", &val)) != 0)
+		else if ((m = cli_option_value(argc, argv, &k, "arc",
+			      "--headers", false, &val)) != 0)
 			so.headers = val;
-		else if ((m = option_value(
-			      argc, argv, &k, "--results", &val)) != 0)
+		else if ((m = cli_option_value(argc, argv, &k, "arc",
+			      "--results", false, &val)) != 0)
 			so.aar_results = val;
-		else if ((m = option_value(
-			      argc, argv, &k, "--timestamp", &val)) != 0) {
+		else if ((m = cli_option_value(argc, argv, &k, "arc",
+			      "--timestamp", false, &val)) != 0) {
 			if (m > 0 && !parse_timestamp(val, &so.timestamp)) {
 				rc = cli_usage("arc seal: --timestamp takes "
 					       "seconds since the epoch");
@@ -558,14 +429,14 @@ cmd_seal(int argc, char **argv, const struct cli_opts *o)
 		rc = key_status(keyfile, st);
 		goto out;
 	}
-	if ((rc = open_input(path, &f)) != 0)
+	if ((rc = cli_open_input(path, &f)) != 0)
 		goto out;
-	if ((rc = read_all(f, path != NULL ? path : "-", &msg)) != 0)
+	if ((rc = cli_read_all(f, path != NULL ? path : "-", &msg)) != 0)
 		goto out;
 	if ((rc = open_contexts(o, &r, &dkim, &arc)) != 0)
 		goto out;
 	st = inkan_arc_seal_new(
-	    arc, &so, key, line_flags(msg.data, msg.len), &s);
+	    arc, &so, key, cli_line_flags(msg.data, msg.len), &s);
 	if (st != INKAN_OK) {
 		cli_warn("arc seal: %s",
 		    st == INKAN_ERR_INVAL
@@ -601,14 +472,14 @@ out:
 	inkan_dkim_key_free(&key);
 	inkan_buf_clear(&msg);
 	inkan_buf_clear(&set);
-	close_input(f);
+	cli_close_input(f);
 	return rc;
 }
 
 int
 cli_cmd_arc(int argc, char **argv, const struct cli_opts *o)
 {
-	if (argc < 2 || is_help(argv[1])) {
+	if (argc < 2 || cli_is_help(argv[1])) {
 		arc_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? EX_USAGE : 0;
 	}

@@ -13,7 +13,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <sysexits.h>
+
+#include <jansson.h>
 
 #include <inkan/inkan.h>
 
@@ -44,6 +48,42 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 struct inkan_resolver;
 int cli_resolver_open(const struct cli_opts *o, struct inkan_resolver **r_r);
+
+/* ---- util.c: what several subcommands share ---------------------------- */
+
+/*
+ * "--name VALUE" or "--name=VALUE" at argv[*i] (*i moves past VALUE):
+ * 1 with *val_r set, 0 when argv[*i] is another option, -1 after printing
+ * "CMD: NAME needs a value" when the value is missing (or empty, unless
+ * empty_ok).
+ */
+int cli_option_value(int argc, char **argv, int *i, const char *cmd,
+    const char *name, bool empty_ok, const char **val_r);
+/* true for "--help" and "-h". */
+bool cli_is_help(const char *a);
+/* Opens path, or standard input for NULL or "-"; an exit status (a
+   message printed), 0 with *f_r set. Close with cli_close_input(). */
+int cli_open_input(const char *path, FILE **f_r);
+/* Closes f unless it is NULL or standard input. */
+void cli_close_input(FILE *f);
+/* Reads all of f into b (at most b's maximum); name is for messages.
+   Returns an exit status, 0 when all of f was read. */
+int cli_read_all(FILE *f, const char *name, struct inkan_buf *b);
+/* CRLF input as it is (0); anything else with each LF taken as CRLF
+   (INKAN_DKIM_ALLOW_LF), by the first line ending of p[0..n). */
+unsigned cli_line_flags(const uint8_t *p, size_t n);
+/* Prints untrusted text to stdout escaped (inkan_escape), or "-" for
+   NULL. */
+void cli_print_escaped(const char *s);
+/* Writes untrusted text to f with every byte outside printable ASCII as
+   \xHH; nothing for NULL. */
+void cli_put_safe(FILE *f, const char *s);
+/* A new JSON string for untrusted text (escaped when not UTF-8), or JSON
+   null for NULL or when no string can be made. */
+json_t *cli_json_text(const char *s);
+/* Prints o (indented, keys in order) and a newline to stdout and frees
+   it; returns rc, or EX_IOERR (a message printed) when it cannot write. */
+int cli_json_emit(json_t *o, int rc);
 
 /* Subcommands. */
 int cli_cmd_dns(int argc, char **argv, const struct cli_opts *o);

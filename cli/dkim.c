@@ -84,98 +84,6 @@ dkim_usage(FILE *f)
 	    "unavailable; 73 keygen output exists or cannot be created.\n");
 }
 
-/*
- * Matches option name at argv[*i], as "--name VALUE" or "--name=VALUE".
- * Returns 1 with *val_r set, 0 when argv[*i] is another option, or -1
- * when the value is missing (a usage error has been printed).
- */
-static int
-option_value(
-    int argc, char **argv, int *i, const char *name, const char **val_r)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-
-	if (strncmp(a, name, n) != 0)
-		return 0;
-	if (a[n] == '=')
-		*val_r = a + n + 1;
-	else if (a[n] != '\0')
-		return 0;
-	else if (*i + 1 < argc)
-		*val_r = argv[++*i];
-	else {
-		cli_usage("dkim: %s needs a value", name);
-		return -1;
-	}
-	if (**val_r == '\0') {
-		cli_usage("dkim: %s needs a value", name);
-		return -1;
-	}
-	return 1;
-}
-
-static bool
-is_help(const char *a)
-{
-	return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
-}
-
-/* Opens FILE, or standard input for NULL or "-". */
-static int
-open_input(const char *path, FILE **f_r)
-{
-	if (path == NULL || strcmp(path, "-") == 0) {
-		*f_r = stdin;
-		return 0;
-	}
-	if ((*f_r = fopen(path, "rb")) == NULL) {
-		cli_warn("%s: %s", path, strerror(errno));
-		return EX_NOINPUT;
-	}
-	return 0;
-}
-
-static void
-close_input(FILE *f)
-{
-	if (f != NULL && f != stdin)
-		fclose(f);
-}
-
-/*
- * RFC 6376 3.4 works on CRLF lines: INKAN_DKIM_ALLOW_LF unless the first
- * line ending in p[0..n) is CRLF. With no line ending at all the choice
- * does not matter; LF is assumed.
- */
-static unsigned
-line_flags(const uint8_t *p, size_t n)
-{
-	const uint8_t *lf = memchr(p, '\n', n);
-
-	if (lf != NULL && lf > p && lf[-1] == '\r')
-		return 0;
-	return INKAN_DKIM_ALLOW_LF;
-}
-
-/* Prints untrusted text escaped (inkan_escape), or "-" for NULL. */
-static void
-print_escaped(const char *s)
-{
-	struct inkan_buf b;
-
-	if (s == NULL) {
-		fputs("-", stdout);
-		return;
-	}
-	inkan_buf_init(&b, 4 * strlen(s) + 1);
-	if (inkan_escape(s, strlen(s), &b) == INKAN_OK)
-		fputs(inkan_buf_cstr(&b), stdout);
-	else
-		fputs("?", stdout);
-	inkan_buf_clear(&b);
-}
-
 /* ---- verify ------------------------------------------------------------- */
 
 static const char *
@@ -189,9 +97,9 @@ print_sig_text(const struct inkan_dkim_sig *s)
 {
 	fputs(inkan_dkim_result_name(s->result), stdout);
 	fputs(" d=", stdout);
-	print_escaped(s->domain);
+	cli_print_escaped(s->domain);
 	fputs(" s=", stdout);
-	print_escaped(s->selector);
+	cli_print_escaped(s->selector);
 	printf(" a=%s", inkan_dkim_algorithm_name(s->algorithm));
 	if (s->b != NULL) {
 		/* RFC 8601 2.7.1: header.b, enough of b= to tell apart. */
@@ -199,35 +107,13 @@ print_sig_text(const struct inkan_dkim_sig *s)
 
 		snprintf(b8, sizeof(b8), "%s", s->b);
 		fputs(" b=", stdout);
-		print_escaped(b8);
+		cli_print_escaped(b8);
 	}
 	if (s->testing)
 		fputs(" (testing)", stdout);
 	fputs(": ", stdout);
-	print_escaped(s->reason);
+	cli_print_escaped(s->reason);
 	fputc('\n', stdout);
-}
-
-/*
- * A JSON string for untrusted text: as it is when valid UTF-8, else
- * escaped with inkan_escape(); JSON null for NULL.
- */
-static json_t *
-json_text(const char *s)
-{
-	struct inkan_buf b;
-	json_t *j;
-
-	if (s == NULL)
-		return json_null();
-	if ((j = json_string(s)) != NULL)
-		return j;
-	inkan_buf_init(&b, 4 * strlen(s) + 1);
-	j = inkan_escape(s, strlen(s), &b) == INKAN_OK
-	    ? json_string(inkan_buf_cstr(&b))
-	    : NULL;
-	inkan_buf_clear(&b);
-	return j != NULL ? j : json_null();
 }
 
 static json_t *
@@ -239,19 +125,20 @@ json_sig(const struct inkan_dkim_sig *s)
 		return NULL;
 	json_object_set_new(
 	    o, "result", json_string(inkan_dkim_result_name(s->result)));
-	json_object_set_new(o, "domain", json_text(s->domain));
-	json_object_set_new(o, "selector", json_text(s->selector));
-	json_object_set_new(o, "identity", json_text(s->identity));
+	json_object_set_new(o, "domain", cli_json_text(s->domain));
+	json_object_set_new(o, "selector", cli_json_text(s->selector));
+	json_object_set_new(o, "identity", cli_json_text(s->identity));
 	json_object_set_new(o, "algorithm",
 	    json_string(inkan_dkim_algorithm_name(s->algorithm)));
-	json_object_set_new(o, "reason", json_text(s->reason));
+	json_object_set_new(o, "reason", cli_json_text(s->reason));
 	json_object_set_new(o, "testing", json_boolean(s->testing));
-	json_object_set_new(o, "b", json_text(s->b));
+	json_object_set_new(o, "b", cli_json_text(s->b));
 	json_object_set_new(
 	    o, "header_canon", json_string(canon_name(s->header_canon)));
 	json_object_set_new(
 	    o, "body_canon", json_string(canon_name(s->body_canon)));
-	json_object_set_new(o, "signed_headers", json_text(s->signed_headers));
+	json_object_set_new(
+	    o, "signed_headers", cli_json_text(s->signed_headers));
 	if (s->has_length)
 		json_object_set_new(
 		    o, "length", json_integer((json_int_t)s->length));
@@ -283,13 +170,7 @@ print_results_json(const struct inkan_dkim_sig *sigs, size_t n)
 	for (i = 0; i < n; i++)
 		json_array_append_new(a, json_sig(&sigs[i]));
 	json_object_set_new(o, "signatures", a);
-	if (json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
-		cli_warn("cannot write the JSON output");
-		rc = EX_IOERR;
-	} else
-		fputc('\n', stdout);
-	json_decref(o);
-	return rc;
+	return cli_json_emit(o, rc);
 }
 
 /*
@@ -308,7 +189,7 @@ verify_stream(struct inkan_dkim *dkim, FILE *f, const char *name,
 	while (len < sizeof(buf) && memchr(buf, '\n', len) == NULL &&
 	    (got = fread(buf + len, 1, sizeof(buf) - len, f)) > 0)
 		len += got;
-	st = inkan_dkim_verify_new(dkim, line_flags(buf, len), v_r);
+	st = inkan_dkim_verify_new(dkim, cli_line_flags(buf, len), v_r);
 	if (st != INKAN_OK) {
 		cli_warn("cannot start verifying: %s", inkan_strerror(st));
 		return EX_OSERR;
@@ -353,7 +234,7 @@ cmd_verify(int argc, char **argv, const struct cli_opts *o)
 			rest = true;
 			continue;
 		}
-		if (!rest && is_help(argv[k])) {
+		if (!rest && cli_is_help(argv[k])) {
 			dkim_usage(stdout);
 			return 0;
 		}
@@ -364,7 +245,7 @@ cmd_verify(int argc, char **argv, const struct cli_opts *o)
 			return cli_usage("dkim verify: one message at a time");
 		path = argv[k];
 	}
-	if ((rc = open_input(path, &f)) != 0)
+	if ((rc = cli_open_input(path, &f)) != 0)
 		return rc;
 	if ((rc = cli_resolver_open(o, &r)) != 0)
 		goto out;
@@ -392,7 +273,7 @@ out:
 	inkan_dkim_verify_free(&v);
 	inkan_dkim_free(&dkim);
 	inkan_resolver_free(&r);
-	close_input(f);
+	cli_close_input(f);
 	return rc;
 }
 
@@ -419,29 +300,6 @@ parse_canon(const char *s, struct inkan_dkim_sign_options *so)
 	else
 		return false;
 	return true;
-}
-
-/* Reads all of f into b (at most its maximum). Returns an exit status. */
-static int
-read_all(FILE *f, const char *name, struct inkan_buf *b)
-{
-	uint8_t chunk[65536];
-	size_t got;
-
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (inkan_buf_append(b, chunk, got) != INKAN_OK) {
-			cli_warn("%s: %s (the limit is %u bytes)", name,
-			    b->err == INKAN_ERR_LIMIT ? "message too large"
-						      : "out of memory",
-			    CLI_DKIM_MESSAGE_MAX);
-			return b->err == INKAN_ERR_LIMIT ? EX_DATAERR
-							 : EX_OSERR;
-		}
-	if (ferror(f)) {
-		cli_warn("%s: read error", name);
-		return EX_IOERR;
-	}
-	return 0;
 }
 
 static int
@@ -502,14 +360,15 @@ cmd_sign(int argc, char **argv)
 			path = argv[k];
 			continue;
 		}
-		if (is_help(argv[k])) {
+		if (cli_is_help(argv[k])) {
 			dkim_usage(stdout);
 			goto out;
 		}
-		if ((m = option_value(argc, argv, &k, "--domain", &val)) != 0)
+		if ((m = cli_option_value(
+			 argc, argv, &k, "dkim", "--domain", false, &val)) != 0)
 			so.domain = val;
-		else if ((m = option_value(
-			      argc, argv, &k, "--selector", &val)) != 0) {
+		else if ((m = cli_option_value(argc, argv, &k, "dkim",
+			      "--selector", false, &val)) != 0) {
 			if (m > 0 && nsel == CLI_DKIM_KEYS_MAX) {
 				rc = cli_usage("dkim sign: at most %d "
 					       "selectors",
@@ -518,14 +377,14 @@ cmd_sign(int argc, char **argv)
 			}
 			if (m > 0)
 				selectors[nsel++] = val;
-		} else if ((m = option_value(
-				argc, argv, &k, "--canon", &val)) != 0)
+		} else if ((m = cli_option_value(argc, argv, &k, "dkim",
+				"--canon", false, &val)) != 0)
 			canon = val;
-		else if ((m = option_value(
-			      argc, argv, &k, "--headers", &val)) != 0)
+		else if ((m = cli_option_value(argc, argv, &k, "dkim",
+			      "--headers", false, &val)) != 0)
 			so.headers = val;
-		else if ((m = option_value(argc, argv, &k, "--key", &val)) !=
-		    0) {
+		else if ((m = cli_option_value(argc, argv, &k, "dkim", "--key",
+			      false, &val)) != 0) {
 			if (m > 0 && nkeys == CLI_DKIM_KEYS_MAX) {
 				rc = cli_usage("dkim sign: at most %d keys",
 				    CLI_DKIM_KEYS_MAX);
@@ -568,9 +427,9 @@ cmd_sign(int argc, char **argv)
 			rc = key_status(keyfiles[i], st);
 			goto out;
 		}
-	if ((rc = open_input(path, &f)) != 0)
+	if ((rc = cli_open_input(path, &f)) != 0)
 		goto out;
-	if ((rc = read_all(f, path != NULL ? path : "-", &msg)) != 0)
+	if ((rc = cli_read_all(f, path != NULL ? path : "-", &msg)) != 0)
 		goto out;
 	if ((st = inkan_dkim_new(NULL, NULL, NULL, &dkim)) != INKAN_OK) {
 		cli_warn("dkim sign: %s", inkan_strerror(st));
@@ -582,7 +441,7 @@ cmd_sign(int argc, char **argv)
 	so.selector = selectors[0];
 	so.key_selectors = selectors;
 	if ((st = inkan_dkim_sign_new(dkim, &so, keys, nkeys,
-		 line_flags(msg.data, msg.len), &s)) != INKAN_OK) {
+		 cli_line_flags(msg.data, msg.len), &s)) != INKAN_OK) {
 		cli_warn("dkim sign: %s",
 		    st == INKAN_ERR_INVAL
 			? "invalid --domain, --selector or --headers (h= "
@@ -611,7 +470,7 @@ out:
 		inkan_dkim_key_free(&keys[i]);
 	inkan_buf_clear(&msg);
 	inkan_buf_clear(&sigs);
-	close_input(f);
+	cli_close_input(f);
 	return rc;
 }
 
@@ -717,23 +576,24 @@ cmd_keygen(int argc, char **argv)
 	inkan_buf_init(&record, CLI_DKIM_TEXT_MAX);
 	inkan_buf_init(&zone, CLI_DKIM_TEXT_MAX);
 	for (int k = 1; k < argc; k++) {
-		if (is_help(argv[k])) {
+		if (cli_is_help(argv[k])) {
 			dkim_usage(stdout);
 			goto out;
 		}
-		if ((m = option_value(argc, argv, &k, "--algorithm", &val)) !=
-		    0)
+		if ((m = cli_option_value(argc, argv, &k, "dkim", "--algorithm",
+			 false, &val)) != 0)
 			alg = val;
-		else if ((m = option_value(argc, argv, &k, "--bits", &val)) !=
-		    0)
+		else if ((m = cli_option_value(argc, argv, &k, "dkim", "--bits",
+			      false, &val)) != 0)
 			bits_s = val;
-		else if ((m = option_value(argc, argv, &k, "--domain", &val)) !=
-		    0)
+		else if ((m = cli_option_value(argc, argv, &k, "dkim",
+			      "--domain", false, &val)) != 0)
 			domain = val;
-		else if ((m = option_value(
-			      argc, argv, &k, "--selector", &val)) != 0)
+		else if ((m = cli_option_value(argc, argv, &k, "dkim",
+			      "--selector", false, &val)) != 0)
 			selector = val;
-		else if ((m = option_value(argc, argv, &k, "--out", &val)) != 0)
+		else if ((m = cli_option_value(argc, argv, &k, "dkim", "--out",
+			      false, &val)) != 0)
 			dir = val;
 		else {
 			rc = cli_usage(
@@ -839,7 +699,7 @@ cli_cmd_dkim(int argc, char **argv, const struct cli_opts *o)
 		dkim_usage(stderr);
 		return EX_USAGE;
 	}
-	if (is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
+	if (cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
 		dkim_usage(stdout);
 		return 0;
 	}

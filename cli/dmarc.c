@@ -56,22 +56,6 @@ dmarc_usage(FILE *f)
 	    "unavailable.\n");
 }
 
-/* s on one line, safe for a terminal (library text is escaped already). */
-static void
-put_safe(FILE *f, const char *s)
-{
-	const uint8_t *p;
-
-	if (s == NULL)
-		return;
-	for (p = (const uint8_t *)s; *p != '\0'; p++) {
-		if (*p >= 0x20 && *p < 0x7f)
-			fputc(*p, f);
-		else
-			fprintf(f, "\\x%02x", *p);
-	}
-}
-
 /* A JSON string for s, or null. Library strings are printable ASCII. */
 static json_t *
 json_str(const char *s)
@@ -111,7 +95,7 @@ print_uris(const char *tag, const struct inkan_dmarc_uri *u, size_t n)
 
 	for (i = 0; i < n; i++) {
 		printf("  %s: ", tag);
-		put_safe(stdout, u[i].uri);
+		cli_put_safe(stdout, u[i].uri);
 		if (u[i].has_size)
 			printf(" (obsolete size limit %llu bytes)",
 			    (unsigned long long)u[i].size);
@@ -149,7 +133,7 @@ print_text(const struct inkan_dmarc_lookup *lk)
 	size_t i;
 
 	printf("%s\n", lookup_status_name(lk->status));
-	put_safe(stdout, lk->reason);
+	cli_put_safe(stdout, lk->reason);
 	printf("\n\ndomain: %s\nmethod: %s\n", lk->domain,
 	    inkan_dmarc_mode_name(lk->mode));
 	if (lk->status == INKAN_DMARC_LOOKUP_FOUND) {
@@ -158,7 +142,7 @@ print_text(const struct inkan_dmarc_lookup *lk)
 						  "applies)"
 						: " (sp=, or np= for a domain "
 						  "that does not exist)");
-		put_safe(stdout, lk->record_text);
+		cli_put_safe(stdout, lk->record_text);
 		fputc('\n', stdout);
 		print_record_text(lk->record);
 	}
@@ -169,21 +153,21 @@ print_text(const struct inkan_dmarc_lookup *lk)
 		const struct inkan_dmarc_step *s = &lk->steps[i];
 
 		printf("  %zu. ", i + 1);
-		put_safe(stdout, s->name);
+		cli_put_safe(stdout, s->name);
 		printf(": %s%s", inkan_dmarc_step_outcome_name(s->outcome),
 		    s->cached ? " (cached)" : "");
 		if (s->outcome == INKAN_DMARC_STEP_RECORD &&
 		    s->psd != INKAN_DMARC_PSD_U)
 			printf(" psd=%s", inkan_dmarc_psd_name(s->psd));
 		fputs(": ", stdout);
-		put_safe(stdout, s->text != NULL ? s->text : s->why);
+		cli_put_safe(stdout, s->text != NULL ? s->text : s->why);
 		fputc('\n', stdout);
 	}
 	if (lk->nwarnings > 0) {
 		printf("\nwarnings:\n");
 		for (i = 0; i < lk->nwarnings; i++) {
 			fputs("  ", stdout);
-			put_safe(stdout, lk->warnings[i]);
+			cli_put_safe(stdout, lk->warnings[i]);
 			fputc('\n', stdout);
 		}
 	}
@@ -271,13 +255,7 @@ dump_json(json_t *o)
 		cli_warn("out of memory");
 		return EX_OSERR;
 	}
-	if (json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
-		cli_warn("cannot write the JSON output");
-		rc = EX_IOERR;
-	} else
-		fputc('\n', stdout);
-	json_decref(o);
-	return rc;
+	return cli_json_emit(o, rc);
 }
 
 static int
@@ -352,12 +330,12 @@ cmd_record(int argc, char **argv, const struct cli_opts *o)
 		rc = dump_json(json_record(rec));
 	else {
 		printf("record: ");
-		put_safe(stdout, rec->text);
+		cli_put_safe(stdout, rec->text);
 		fputc('\n', stdout);
 		print_record_text(rec);
 		for (i = 0; i < rec->nwarnings; i++) {
 			fputs("warning: ", stdout);
-			put_safe(stdout, rec->warnings[i]);
+			cli_put_safe(stdout, rec->warnings[i]);
 			fputc('\n', stdout);
 		}
 	}

@@ -305,13 +305,7 @@ print_json(const struct inkan_dns_answer *a)
 		json_array_append_new(recs, json_record(&a->records[i]));
 	json_object_set_new(o, "chain", chain);
 	json_object_set_new(o, "records", recs);
-	if (json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
-		cli_warn("cannot write the JSON output");
-		rc = EX_IOERR;
-	} else
-		fputc('\n', stdout);
-	json_decref(o);
-	return rc;
+	return cli_json_emit(o, rc);
 }
 
 /* ---- the command -------------------------------------------------------- */

@@ -60,26 +60,6 @@ spf_usage(FILE *f)
 	    "unavailable.\n");
 }
 
-/*
- * Prints s on one line, safe for a terminal: printable ASCII as it is,
- * any other byte as \xHH. (Text from the library is escaped already;
- * explanations come from DNS, so every string goes through here.)
- */
-static void
-put_safe(FILE *f, const char *s)
-{
-	const uint8_t *p;
-
-	if (s == NULL)
-		return;
-	for (p = (const uint8_t *)s; *p != '\0'; p++) {
-		if (*p >= 0x20 && *p < 0x7f)
-			fputc(*p, f);
-		else
-			fprintf(f, "\\x%02x", *p);
-	}
-}
-
 static const char *
 step_kind_name(enum inkan_spf_step_kind k)
 {
@@ -106,29 +86,29 @@ print_text(
 
 	printf("%s\n", inkan_spf_result_name(v->result));
 	if (v->reason != NULL) {
-		put_safe(stdout, v->reason);
+		cli_put_safe(stdout, v->reason);
 		fputc('\n', stdout);
 	}
 	if (v->explanation != NULL) {
 		fputs("explanation: ", stdout);
-		put_safe(stdout, v->explanation);
+		cli_put_safe(stdout, v->explanation);
 		fputc('\n', stdout);
 	}
 	if (!explain)
 		return;
 	printf(
 	    "\nidentity: %s, domain: ", inkan_spf_identity_name(v->identity));
-	put_safe(stdout, v->domain != NULL ? v->domain : "(none)");
+	cli_put_safe(stdout, v->domain != NULL ? v->domain : "(none)");
 	fputs(", sender: ", stdout);
-	put_safe(stdout, v->sender != NULL ? v->sender : "(none)");
+	cli_put_safe(stdout, v->sender != NULL ? v->sender : "(none)");
 	printf("\nmechanism: ");
-	put_safe(stdout, v->mechanism != NULL ? v->mechanism : "(none)");
+	cli_put_safe(stdout, v->mechanism != NULL ? v->mechanism : "(none)");
 	printf("\nDNS lookups: %u (limit 10), void lookups: %u (limit 2)\n",
 	    v->dns_lookups, v->void_lookups);
 	printf("\ntrace:\n");
 	for (i = 0; i < v->trace_count; i++) {
 		printf("  %*s", (int)(2 * v->trace[i].depth), "");
-		put_safe(stdout, v->trace[i].text);
+		cli_put_safe(stdout, v->trace[i].text);
 		fputc('\n', stdout);
 	}
 	if (received != NULL) {
@@ -213,37 +193,7 @@ print_json(const struct inkan_spf_verdict *v,
 	}
 	json_object_set_new(o, "trace", trace);
 	json_object_set_new(o, "received_spf", json_str(received));
-	if (json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
-		cli_warn("cannot write the JSON output");
-		rc = EX_IOERR;
-	} else
-		fputc('\n', stdout);
-	json_decref(o);
-	return rc;
-}
-
-/*
- * Takes the value of option name from argv[*i] ("--ip=ADDR") or the next
- * argument ("--ip ADDR"). Returns NULL when the argument is not that
- * option; sets *missing_r when it is but has no value.
- */
-static const char *
-option_value(int argc, char **argv, int *i, const char *name, bool *missing_r)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-
-	if (strncmp(a, name, n) != 0)
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing_r = true;
-		return NULL;
-	}
-	return argv[++*i];
+	return cli_json_emit(o, rc);
 }
 
 int
@@ -263,7 +213,7 @@ cli_cmd_spf(int argc, char **argv, const struct cli_opts *o)
 	inkan_buf_init(&received, 64 * 1024);
 	inkan_buf_init(&mf, INKAN_SMTP_PATH_MAX + 1);
 	for (i = 1; i < argc; i++) {
-		bool missing = false;
+		int m;
 
 		if (strcmp(argv[i], "--help") == 0 ||
 		    strcmp(argv[i], "-h") == 0) {
@@ -274,17 +224,19 @@ cli_cmd_spf(int argc, char **argv, const struct cli_opts *o)
 			explain = true;
 			continue;
 		}
-		if ((val = option_value(argc, argv, &i, "--ip", &missing)) !=
-		    NULL)
+		if ((m = cli_option_value(
+			 argc, argv, &i, "spf", "--ip", true, &val)) > 0)
 			ip = val;
-		else if ((val = option_value(
-			      argc, argv, &i, "--sender", &missing)) != NULL)
+		else if (m == 0 &&
+		    (m = cli_option_value(
+			 argc, argv, &i, "spf", "--sender", true, &val)) > 0)
 			sender = val;
-		else if ((val = option_value(
-			      argc, argv, &i, "--helo", &missing)) != NULL)
+		else if (m == 0 &&
+		    (m = cli_option_value(
+			 argc, argv, &i, "spf", "--helo", true, &val)) > 0)
 			helo = val;
-		else if (missing) {
-			rc = cli_usage("spf: %s needs a value", argv[i]);
+		else if (m < 0) {
+			rc = EX_USAGE;
 			goto out;
 		} else if (argv[i][0] == '-') {
 			rc = cli_usage("spf: unknown option '%s'", argv[i]);

@@ -67,34 +67,6 @@ verify_usage(FILE *f)
 	    "DNS unavailable.\n");
 }
 
-/* "--name VALUE" or "--name=VALUE" at argv[*i]: 1 with *val_r, 0 for
- * another argument, -1 (usage printed) for a missing value. */
-static int
-option_value(int argc, char **argv, int *i, const char *name,
-    const char **val_r, bool empty_ok)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-
-	if (strncmp(a, name, n) != 0)
-		return 0;
-	if (a[n] == '=')
-		*val_r = a + n + 1;
-	else if (a[n] != '\0')
-		return 0;
-	else if (*i + 1 < argc)
-		*val_r = argv[++*i];
-	else {
-		cli_usage("verify: %s needs a value", name);
-		return -1;
-	}
-	if (**val_r == '\0' && !empty_ok) {
-		cli_usage("verify: %s needs a value", name);
-		return -1;
-	}
-	return 1;
-}
-
 struct args {
 	const char *ip, *helo, *mail_from, *rcpt_to, *authserv_id, *path;
 };
@@ -132,9 +104,9 @@ parse_args(int argc, char **argv, struct args *a)
 		}
 		for (j = 0, r = 0; !rest && j < sizeof(opts) / sizeof(opts[0]);
 		     j++) {
-			r = option_value(argc, argv, &k, opts[j].name,
-			    (const char **)(void *)((char *)a + opts[j].off),
-			    opts[j].empty_ok);
+			r = cli_option_value(argc, argv, &k, "verify",
+			    opts[j].name, opts[j].empty_ok,
+			    (const char **)(void *)((char *)a + opts[j].off));
 			if (r != 0)
 				break;
 		}
@@ -179,25 +151,6 @@ put_safe(const char *s)
 	}
 }
 
-/* A JSON string for text that may not be UTF-8 (escaped then). */
-static json_t *
-json_text(const char *s)
-{
-	struct inkan_buf b;
-	json_t *j;
-
-	if (s == NULL)
-		return json_null();
-	if ((j = json_string(s)) != NULL)
-		return j;
-	inkan_buf_init(&b, 4 * strlen(s) + 1);
-	j = inkan_escape(s, strlen(s), &b) == INKAN_OK
-	    ? json_string(inkan_buf_cstr(&b))
-	    : NULL;
-	inkan_buf_clear(&b);
-	return j != NULL ? j : json_null();
-}
-
 static int
 print_json(const struct inkan_verify_msg *m)
 {
@@ -214,8 +167,8 @@ print_json(const struct inkan_verify_msg *m)
 	    js, "result", json_string(inkan_spf_result_name(spf->result)));
 	json_object_set_new(js, "identity",
 	    json_string(inkan_spf_identity_name(spf->identity)));
-	json_object_set_new(js, "domain", json_text(spf->domain));
-	json_object_set_new(js, "reason", json_text(spf->reason));
+	json_object_set_new(js, "domain", cli_json_text(spf->domain));
+	json_object_set_new(js, "reason", cli_json_text(spf->reason));
 	json_object_set_new(o, "spf", js);
 
 	inkan_verify_dkim(m, &sigs, &n);
@@ -224,12 +177,14 @@ print_json(const struct inkan_verify_msg *m)
 
 		json_object_set_new(s, "result",
 		    json_string(inkan_dkim_result_name(sigs[i].result)));
-		json_object_set_new(s, "domain", json_text(sigs[i].domain));
-		json_object_set_new(s, "selector", json_text(sigs[i].selector));
-		json_object_set_new(s, "identity", json_text(sigs[i].identity));
+		json_object_set_new(s, "domain", cli_json_text(sigs[i].domain));
+		json_object_set_new(
+		    s, "selector", cli_json_text(sigs[i].selector));
+		json_object_set_new(
+		    s, "identity", cli_json_text(sigs[i].identity));
 		json_object_set_new(s, "algorithm",
 		    json_string(inkan_dkim_algorithm_name(sigs[i].algorithm)));
-		json_object_set_new(s, "reason", json_text(sigs[i].reason));
+		json_object_set_new(s, "reason", cli_json_text(sigs[i].reason));
 		json_array_append_new(jd, s);
 	}
 	json_object_set_new(o, "dkim", jd);
@@ -238,7 +193,7 @@ print_json(const struct inkan_verify_msg *m)
 		ja = json_object();
 		json_object_set_new(
 		    ja, "result", json_string(inkan_arc_cv_name(arc->cv)));
-		json_object_set_new(ja, "reason", json_text(arc->reason));
+		json_object_set_new(ja, "reason", cli_json_text(arc->reason));
 		json_object_set_new(
 		    ja, "instances", json_integer((json_int_t)arc->count));
 		json_object_set_new(
@@ -250,8 +205,9 @@ print_json(const struct inkan_verify_msg *m)
 
 	json_object_set_new(
 	    jm, "result", json_string(inkan_dmarc_result_name(d->result)));
-	json_object_set_new(jm, "domain", json_text(d->from_domain));
-	json_object_set_new(jm, "policy_domain", json_text(d->policy_domain));
+	json_object_set_new(jm, "domain", cli_json_text(d->from_domain));
+	json_object_set_new(
+	    jm, "policy_domain", cli_json_text(d->policy_domain));
 	json_object_set_new(jm, "policy",
 	    d->policy == INKAN_DMARC_POLICY_ABSENT
 		? json_null()
@@ -261,25 +217,20 @@ print_json(const struct inkan_verify_msg *m)
 	json_object_set_new(al, "dkim", json_boolean(d->dkim_aligned));
 	json_object_set_new(al, "spf", json_boolean(d->spf_aligned));
 	json_object_set_new(
-	    al, "dkim_domain", json_text(d->dkim_aligned_domain));
-	json_object_set_new(al, "spf_domain", json_text(d->spf_aligned_domain));
+	    al, "dkim_domain", cli_json_text(d->dkim_aligned_domain));
+	json_object_set_new(
+	    al, "spf_domain", cli_json_text(d->spf_aligned_domain));
 	json_object_set_new(
 	    al, "adkim", json_string(inkan_dmarc_align_name(d->adkim)));
 	json_object_set_new(
 	    al, "aspf", json_string(inkan_dmarc_align_name(d->aspf)));
 	json_object_set_new(jm, "alignment", al);
-	json_object_set_new(jm, "reason", json_text(d->reason));
+	json_object_set_new(jm, "reason", cli_json_text(d->reason));
 	json_object_set_new(o, "dmarc", jm);
 
-	json_object_set_new(
-	    o, "authentication_results", json_text(inkan_verify_authres(m)));
-	if (json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
-		cli_warn("cannot write the output");
-		rc = EX_IOERR;
-	}
-	fputc('\n', stdout);
-	json_decref(o);
-	return rc;
+	json_object_set_new(o, "authentication_results",
+	    cli_json_text(inkan_verify_authres(m)));
+	return cli_json_emit(o, rc);
 }
 
 static void

@@ -79,7 +79,6 @@ struct arc_aar {
 	bool instance_too_big;
 	const char *why; /* NULL when well-formed */
 	struct inkan_view payload; /* authres-payload, FWS around removed */
-	struct inkan_view authserv_id; /* empty when none could be read */
 };
 
 /* Parses the value of an AAR (after the colon, CRLF optional). */
@@ -88,13 +87,17 @@ void arc_parse_aar(
 
 /*
  * Reads the authserv-id at the start of an Authentication-Results value
- * (RFC 8601 2.2: [CFWS] authserv-id [CFWS authres-version] [CFWS] ";"):
- * *id_r is the id (a token, or a quoted-string's contents with its
- * quotes), *rest_r what follows the ';' (the resinfo list, or "none").
- * Returns false when the value does not start that way.
+ * or AAR authres-payload (RFC 8601 2.2: [CFWS] authserv-id [CFWS
+ * authres-version] [CFWS] ";") with lib/authres's reader: appends the id
+ * to id_out (decoded: a quoted-string loses its quotes; id_out's maximum
+ * bounds it) and sets *rest_r to what follows the ';' (the resinfo list,
+ * or "none"), a view into value. Returns INKAN_OK, INKAN_ERR_SYNTAX when
+ * the value does not start that way, INKAN_ERR_LIMIT for a value above
+ * the limits' authres_field_max or an id above id_out's maximum,
+ * INKAN_ERR_NOMEM.
  */
-bool arc_authserv_id(struct inkan_view value, struct inkan_view *id_r,
-    struct inkan_view *rest_r);
+enum inkan_status arc_authserv_id(struct inkan_view value,
+    struct inkan_buf *id_out, struct inkan_view *rest_r);
 
 /* The value of a raw field: after the colon, without the final CRLF. */
 struct inkan_view arc_field_value(struct inkan_view raw, size_t name_len);

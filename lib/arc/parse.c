@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "arc/arc_impl.h"
+#include "authres/authres_impl.h"
 
 enum arc_kind
 arc_field_kind(struct inkan_view name)
@@ -109,7 +110,7 @@ arc_parse_aar(
     struct inkan_view value, const struct inkan_limits *lim, struct arc_aar *r)
 {
 	struct inkan_cursor c;
-	struct inkan_view digits, rest, id;
+	struct inkan_view digits;
 	size_t depth = lim->addr_comment_depth;
 
 	memset(r, 0, sizeof(*r));
@@ -151,63 +152,20 @@ arc_parse_aar(
 	}
 	while (r->payload.len > 0 && is_fws(r->payload.ptr[r->payload.len - 1]))
 		r->payload.len--;
-	if (arc_authserv_id(r->payload, &id, &rest))
-		r->authserv_id = id;
 }
 
-/* RFC 2045 5.1 tspecials, which a token (and so an authserv-id) lacks. */
-static bool
-is_token_byte(uint8_t c)
+enum inkan_status
+arc_authserv_id(struct inkan_view value, struct inkan_buf *id_out,
+    struct inkan_view *rest_r)
 {
-	if (c <= ' ' || c == 0x7f)
-		return false;
-	if (c >= 0x80)
-		return true; /* RFC 8601 2.2: UTF-8 is allowed (EAI) */
-	return strchr("()<>@,;:\\\"/[]?=", c) == NULL;
-}
+	enum inkan_status st;
+	size_t rest = 0;
 
-bool
-arc_authserv_id(
-    struct inkan_view value, struct inkan_view *id_r, struct inkan_view *rest_r)
-{
-	struct inkan_cursor c;
-	size_t start;
-	int ch;
-
-	*id_r = *rest_r = inkan_view_make(NULL, 0);
-	inkan_cursor_init(&c, value.ptr, value.len);
-	if (!skip_cfws(&c, 8))
-		return false;
-	start = c.pos;
-	if (inkan_cursor_accept(&c, '"')) {
-		/* quoted-string (RFC 5322 3.2.4), kept with its quotes. */
-		for (;;) {
-			if ((ch = inkan_cursor_get(&c)) < 0)
-				return false;
-			if (ch == '"')
-				break;
-			if (ch == '\\' && inkan_cursor_get(&c) < 0)
-				return false;
-		}
-	} else {
-		/* RFC 2045 token: an authserv-id such as a host name. */
-		while ((ch = inkan_cursor_peek(&c)) >= 0 &&
-		    is_token_byte((uint8_t)ch))
-			inkan_cursor_skip(&c, 1);
-	}
-	if (c.pos == start)
-		return false;
-	*id_r = inkan_view_make(value.ptr + start, c.pos - start);
-	if (!skip_cfws(&c, 8))
-		return false;
-	/* RFC 8601 2.2: authres-version = 1*DIGIT [CFWS]. */
-	if (inkan_cursor_skip_while(&c, INKAN_CC_DIGIT) > 0 &&
-	    !skip_cfws(&c, 8))
-		return false;
-	if (!inkan_cursor_accept(&c, ';'))
-		return false;
-	*rest_r = inkan_cursor_rest(&c);
-	return true;
+	*rest_r = inkan_view_make(NULL, 0);
+	st = authres_read_head(value.ptr, value.len, 0, id_out, NULL, &rest);
+	if (st == INKAN_OK)
+		*rest_r = inkan_view_make(value.ptr + rest, value.len - rest);
+	return st;
 }
 
 /* ---- ARC-Message-Signature and ARC-Seal --------------------------------- */

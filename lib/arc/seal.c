@@ -402,7 +402,8 @@ build_aar(struct inkan_arc_seal *s, unsigned inst)
 {
 	struct dkim_msg *m = &s->v->msg;
 	struct writer w;
-	struct inkan_view id, rest;
+	struct inkan_buf id;
+	struct inkan_view rest;
 	char num[32];
 	size_t i, parts = 0;
 
@@ -417,6 +418,7 @@ build_aar(struct inkan_arc_seal *s, unsigned inst)
 	}
 	inkan_buf_append_cstr(w.b, s->authserv_id);
 	w.col += strlen(s->authserv_id);
+	inkan_buf_init(&id, strlen(s->authserv_id) + 1);
 	for (i = 0; i < m->nfields; i++) {
 		const struct dkim_field *f = &m->fields[i];
 
@@ -424,9 +426,14 @@ build_aar(struct inkan_arc_seal *s, unsigned inst)
 			inkan_view_make(f->raw.ptr, f->name_len),
 			"Authentication-Results"))
 			continue;
-		if (!arc_authserv_id(
-			arc_field_value(f->raw, f->name_len), &id, &rest) ||
-		    !inkan_view_eq_cstr_nocase(id, s->authserv_id))
+		/* Ours when the decoded authserv-id is ours (RFC 8601 2.2:
+		   a value, token or quoted-string); a longer one does not
+		   fit id. */
+		inkan_buf_reset(&id);
+		if (arc_authserv_id(arc_field_value(f->raw, f->name_len), &id,
+			&rest) != INKAN_OK ||
+		    !inkan_view_eq_cstr_nocase(
+			inkan_buf_view(&id), s->authserv_id))
 			continue;
 		rest = trim_results(rest);
 		if (rest.len == 0 || inkan_view_eq_cstr_nocase(rest, "none"))
@@ -436,6 +443,7 @@ build_aar(struct inkan_arc_seal *s, unsigned inst)
 		put_folded(&w, rest);
 		parts++;
 	}
+	inkan_buf_clear(&id);
 	if (parts == 0)
 		inkan_buf_append_cstr(w.b, "; none");
 	inkan_buf_append(w.b, "\r\n", 2);

@@ -399,6 +399,29 @@ report_sig(struct inkan_arc_sig *o, const struct arc_sig *s, bool present)
 	o->reason = "not checked";
 }
 
+/*
+ * o->aar_authserv_id: the AAR's authserv-id, decoded, when one can be
+ * read (NULL otherwise). INKAN_ERR_NOMEM is the only failure.
+ */
+static enum inkan_status
+aar_authserv_id(struct inkan_arc_verify *v, const struct arc_aar *aar,
+    struct inkan_arc_set *o)
+{
+	struct inkan_buf id;
+	struct inkan_view rest;
+	enum inkan_status st;
+
+	/* The decoded id is never longer than the payload. */
+	inkan_buf_init(&id, aar->payload.len + 1);
+	st = arc_authserv_id(aar->payload, &id, &rest);
+	if (st == INKAN_OK &&
+	    (o->aar_authserv_id =
+		    inkan_arena_strndup(&v->arena, id.data, id.len)) == NULL)
+		st = INKAN_ERR_NOMEM;
+	inkan_buf_clear(&id);
+	return st == INKAN_ERR_NOMEM ? INKAN_ERR_NOMEM : INKAN_OK;
+}
+
 /* The result's sets, as far as they could be read. */
 static enum inkan_status
 report_sets(struct inkan_arc_verify *v)
@@ -425,10 +448,7 @@ report_sets(struct inkan_arc_verify *v)
 			    si->aar_parsed.payload.len);
 			if (o->aar == NULL)
 				return INKAN_ERR_NOMEM;
-			if (si->aar_parsed.authserv_id.len > 0 &&
-			    (o->aar_authserv_id = inkan_arena_strndup(&v->arena,
-				 si->aar_parsed.authserv_id.ptr,
-				 si->aar_parsed.authserv_id.len)) == NULL)
+			if (aar_authserv_id(v, &si->aar_parsed, o) != INKAN_OK)
 				return INKAN_ERR_NOMEM;
 		}
 	}

@@ -557,6 +557,26 @@ count_byte(const uint8_t *s, size_t len, uint8_t b)
 	return n;
 }
 
+/*
+ * After the authserv-id: RFC 8601 2.2 [CFWS authres-version] [CFWS], the
+ * version into *version_r when there is one (it needs CFWS before it).
+ */
+static bool
+read_version(struct parser *p, unsigned *version_r)
+{
+	skip_cfws(p);
+	if (peek(p) >= '0' && peek(p) <= '9') {
+		/* authres-version = 1*DIGIT [CFWS] */
+		if (p->cfws == 0)
+			return fail(p, INKAN_ERR_SYNTAX,
+			    "expected white space before the version");
+		if (!read_number(p, 65535, "a version", version_r))
+			return false;
+		skip_cfws(p);
+	}
+	return p->st == INKAN_OK;
+}
+
 /* The body of inkan_authres_parse() once the arguments are checked. */
 static void
 parse_field(struct parser *p, unsigned flags, struct inkan_authres *ar,
@@ -567,20 +587,9 @@ parse_field(struct parser *p, unsigned flags, struct inkan_authres *ar,
 	struct inkan_view kw;
 	size_t save;
 
-	if ((ar->authserv_id = read_head(p, flags, &ar->instance)) == NULL)
+	if ((ar->authserv_id = read_head(p, flags, &ar->instance)) == NULL ||
+	    !read_version(p, &ar->version))
 		return;
-	skip_cfws(p);
-	if (peek(p) >= '0' && peek(p) <= '9') {
-		/* authres-version = 1*DIGIT [CFWS] */
-		if (p->cfws == 0) {
-			fail(p, INKAN_ERR_SYNTAX,
-			    "expected white space before the version");
-			return;
-		}
-		if (!read_number(p, 65535, "a version", &ar->version))
-			return;
-		skip_cfws(p);
-	}
 	/* Every resinfo starts with ';': their number is at most the
 	 * number of ';' bytes, which bounds the array. */
 	cap = count_byte(p->c.ptr + p->c.pos, inkan_cursor_left(&p->c), ';');
@@ -708,13 +717,17 @@ inkan_authres_free(struct inkan_authres **ar)
 	*ar = NULL;
 }
 
-enum inkan_status
-inkan_authres_authserv_id(const void *input, size_t len, unsigned flags,
-    struct inkan_buf *id_out, unsigned *instance_r)
+/*
+ * inkan_authres_authserv_id(), and with rest_r also the version and the
+ * ';' after it: *rest_r is the offset of what follows that ';'.
+ */
+static enum inkan_status
+read_id(const void *input, size_t len, unsigned flags, struct inkan_buf *id_out,
+    unsigned *instance_r, size_t *rest_r)
 {
 	struct inkan_arena arena;
 	struct parser p;
-	unsigned instance = 0;
+	unsigned instance = 0, version;
 	enum inkan_status st;
 	char *id;
 
@@ -728,14 +741,36 @@ inkan_authres_authserv_id(const void *input, size_t len, unsigned flags,
 	p.arena = &arena;
 	inkan_cursor_init(&p.c, input, strip_eol(input, len));
 	id = read_head(&p, flags, &instance);
-	if (id != NULL)
+	if (id != NULL && rest_r != NULL && read_version(&p, &version) &&
+	    !inkan_cursor_accept(&p.c, ';')) {
+		check_ctl(&p);
+		fail(
+		    &p, INKAN_ERR_SYNTAX, "expected ';' after the authserv-id");
+	}
+	if (id != NULL && p.st == INKAN_OK)
 		st = inkan_buf_append_cstr(id_out, id);
 	else
 		st = p.st;
 	if (st == INKAN_OK && instance_r != NULL)
 		*instance_r = instance;
+	if (st == INKAN_OK && rest_r != NULL)
+		*rest_r = p.c.pos;
 	inkan_arena_clear(&arena);
 	return st;
+}
+
+enum inkan_status
+inkan_authres_authserv_id(const void *input, size_t len, unsigned flags,
+    struct inkan_buf *id_out, unsigned *instance_r)
+{
+	return read_id(input, len, flags, id_out, instance_r, NULL);
+}
+
+enum inkan_status
+authres_read_head(const void *input, size_t len, unsigned flags,
+    struct inkan_buf *id_out, unsigned *instance_r, size_t *rest_r)
+{
+	return read_id(input, len, flags, id_out, instance_r, rest_r);
 }
 
 size_t

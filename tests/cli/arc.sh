@@ -10,69 +10,7 @@ set -u
 inkan=${1:?usage: arc.sh /path/to/inkan}
 data=tests/data/arc
 zone=$data/keys.zone
-py=/usr/bin/python3
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-passed=0
-failed=0
-
-ok() {
-	echo "ok   $1"
-	passed=$((passed + 1))
-}
-
-bad() {
-	echo "FAIL $1"
-	echo "  got:  $2"
-	echo "  want: $3"
-	if [ -s "$tmp/err" ]; then
-		echo "  stderr:"
-		sed 's/^/    /' "$tmp/err"
-	fi
-	failed=$((failed + 1))
-}
-
-# run NAME WANT-STATUS ARGS...: inkan with stdout to $tmp/out.
-run() {
-	name=$1
-	want=$2
-	shift 2
-	"$inkan" "$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -ne "$want" ]; then
-		bad "$name: exit status" "$got" "$want"
-		return 1
-	fi
-	ok "$name"
-}
-
-# has NAME TEXT: the last output contains TEXT.
-has() {
-	if grep -F -e "$2" "$tmp/out" >/dev/null; then
-		ok "$1"
-	else
-		bad "$1" "$(head -c 600 "$tmp/out")" "output containing $2"
-	fi
-}
-
-# first NAME TEXT: the last output's first line starts with TEXT.
-first() {
-	line=$(head -n 1 "$tmp/out")
-	case $line in
-	"$2"*) ok "$1" ;;
-	*) bad "$1" "$line" "a first line starting with $2" ;;
-	esac
-}
-
-# count NAME PATTERN WANT: the last output has WANT lines matching PATTERN.
-count() {
-	got=$(grep -c -E -e "$2" "$tmp/out")
-	if [ "$got" -eq "$3" ]; then
-		ok "$1"
-	else
-		bad "$1" "$got lines /$2/ in: $(head -c 400 "$tmp/out")" "$3"
-	fi
-}
+. tests/cli/lib.sh
 
 seal_rsa() {
 	"$inkan" arc seal --zone "$zone" --domain example.org \
@@ -89,7 +27,7 @@ seal_ed() {
 # ---- no chain -----------------------------------------------------------------
 run "verify a message without ARC" 0 arc verify --zone "$zone" \
 	"$data/message.eml" &&
-	first "no ARC Sets: none" "none:"
+	first_prefix "no ARC Sets: none" "none:"
 
 # ---- first forwarder ----------------------------------------------------------
 if seal_rsa "$data/message.eml" >"$tmp/s1.eml" 2>"$tmp/err"; then
@@ -114,7 +52,7 @@ else
 	bad "the message follows the new fields unchanged" "no body" "Hello,"
 fi
 run "verify after one seal" 0 arc verify --zone "$zone" "$tmp/s1.eml" &&
-	first "one seal: pass" "pass:" &&
+	first_prefix "one seal: pass" "pass:" &&
 	has "one seal: 1 instance" "(instances 1, oldest-pass 0)" &&
 	count "one seal: one line per instance" '^i=[0-9]+:' 1
 
@@ -130,7 +68,7 @@ has "the second AS says cv=pass" "cv=pass"
 has "the AAR is the caller's" \
 	"ARC-Authentication-Results: i=2; fw.forwarder.example; arc=pass"
 run "verify after two seals" 0 arc verify --zone "$zone" "$tmp/s2.eml" &&
-	first "two seals: pass" "pass:" &&
+	first_prefix "two seals: pass" "pass:" &&
 	has "two seals: 2 instances" "(instances 2, oldest-pass 0)" &&
 	has "two seals: the Ed25519 seal" \
 		"i=2: seal pass d=forwarder.example s=ed2026 a=ed25519-sha256 cv=pass"
@@ -144,25 +82,25 @@ run "verify --json" 0 arc verify --zone "$zone" --json "$tmp/s2.eml" &&
 # CRLF input: the same chain, read as it is.
 sed 's/$/\r/' "$tmp/s2.eml" >"$tmp/s2crlf.eml"
 run "verify CRLF input" 0 arc verify --zone "$zone" "$tmp/s2crlf.eml" &&
-	first "CRLF: pass" "pass:"
+	first_prefix "CRLF: pass" "pass:"
 
 # ---- tampering ----------------------------------------------------------------
 sed 's/^this message goes through two forwarders\.$/this message was changed./' \
 	"$tmp/s2.eml" >"$tmp/body.eml"
 run "verify with the body changed" 0 arc verify --zone "$zone" \
 	"$tmp/body.eml" &&
-	first "body changed: fail" "fail:" &&
+	first_prefix "body changed: fail" "fail:" &&
 	has "body changed: why" "body hash mismatch"
 sed 's/^ARC-Authentication-Results: i=1; mx.example.org; spf=pass/ARC-Authentication-Results: i=1; mx.example.org; spf=none/' \
 	"$tmp/s2.eml" >"$tmp/aar.eml"
 run "verify with the first AAR changed" 0 arc verify --zone "$zone" \
 	"$tmp/aar.eml" &&
-	first "AAR changed: fail" "fail:" &&
+	first_prefix "AAR changed: fail" "fail:" &&
 	has "AAR changed: a seal does not verify" "does not verify"
 sed 's/^Subject: arc.sh test$/Subject: arc.sh changed/' "$tmp/s2.eml" \
 	>"$tmp/subj.eml"
 run "verify with the Subject changed" 0 arc verify --zone "$zone" \
-	"$tmp/subj.eml" && first "Subject changed: fail" "fail:"
+	"$tmp/subj.eml" && first_prefix "Subject changed: fail" "fail:"
 
 # A broken chain is sealed with cv=fail (RFC 8617 5.1.2) ...
 if seal_rsa "$tmp/body.eml" >"$tmp/s3.eml" 2>"$tmp/err"; then
@@ -174,7 +112,7 @@ cp "$tmp/s3.eml" "$tmp/out"
 has "the new AS says cv=fail" "cv=fail"
 has "the new set is i=3" "ARC-Authentication-Results: i=3;"
 run "verify the cv=fail chain" 0 arc verify --zone "$zone" "$tmp/s3.eml" &&
-	first "cv=fail chain: fail" "fail:" &&
+	first_prefix "cv=fail chain: fail" "fail:" &&
 	has "cv=fail chain: why" "says cv=fail"
 # ... and is not continued (RFC 8617 5.1 step 2).
 if seal_ed "$tmp/s3.eml" >"$tmp/s4.eml" 2>"$tmp/err" &&
@@ -189,7 +127,7 @@ fi
 : >"$tmp/empty.zone"
 run "verify without the keys" 0 arc verify --zone "$tmp/empty.zone" \
 	"$tmp/s1.eml" &&
-	first "no key: fail" "fail:" &&
+	first_prefix "no key: fail" "fail:" &&
 	has "no key: why" "no key for the signature"
 
 # ---- usage and input errors ---------------------------------------------------
@@ -263,7 +201,7 @@ EOF
 	if "$py" "$tmp/peer_seal.py" "$data/arc2026.private" \
 		"$data/message.eml" >"$tmp/py1.eml" 2>"$tmp/err"; then
 		run "verify dkimpy's seal" 0 arc verify --zone "$zone" \
-			"$tmp/py1.eml" && first "dkimpy's seal: pass" "pass:"
+			"$tmp/py1.eml" && first_prefix "dkimpy's seal: pass" "pass:"
 		seal_rsa --authserv-id mx2.example.org "$tmp/py1.eml" \
 			>"$tmp/py2.eml" 2>"$tmp/err"
 		got=$("$py" "$tmp/peer.py" "$zone" "$tmp/py2.eml" 2>&1)
@@ -278,5 +216,4 @@ else
 	echo "skip dkimpy interop: $py has no dkim module"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -7,61 +7,7 @@
 set -u
 
 inkan=${1:?usage: dkim.sh /path/to/inkan}
-py=/usr/bin/python3
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-passed=0
-failed=0
-
-ok() {
-	echo "ok   $1"
-	passed=$((passed + 1))
-}
-
-bad() {
-	echo "FAIL $1"
-	echo "  got:  $2"
-	echo "  want: $3"
-	if [ -s "$tmp/err" ]; then
-		echo "  stderr:"
-		sed 's/^/    /' "$tmp/err"
-	fi
-	failed=$((failed + 1))
-}
-
-# run NAME WANT-STATUS ARGS...: runs inkan with stdout to $tmp/out;
-# returns 0 when the exit status is as wanted (and counts a pass).
-run() {
-	name=$1
-	want=$2
-	shift 2
-	"$inkan" "$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -ne "$want" ]; then
-		bad "$name: exit status" "$got" "$want"
-		return 1
-	fi
-	ok "$name"
-}
-
-# has NAME TEXT: the last output contains TEXT.
-has() {
-	if grep -F -e "$2" "$tmp/out" >/dev/null; then
-		ok "$1"
-	else
-		bad "$1" "$(head -c 400 "$tmp/out")" "output containing $2"
-	fi
-}
-
-# count NAME PATTERN WANT: the last output has WANT lines matching PATTERN.
-count() {
-	got=$(grep -c -E -e "$2" "$tmp/out")
-	if [ "$got" -eq "$3" ]; then
-		ok "$1"
-	else
-		bad "$1" "$got lines /$2/ in: $(head -c 400 "$tmp/out")" "$3"
-	fi
-}
+. tests/cli/lib.sh
 
 keys=$tmp/keys
 mkdir "$keys"
@@ -258,5 +204,4 @@ run "sign with a file that is not a key (65)" 65 dkim sign \
 run "dkim --help" 0 dkim --help && has "the help shows the usage" \
 	'inkan dkim verify [FILE|-]'
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

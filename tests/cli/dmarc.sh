@@ -9,71 +9,7 @@ set -u
 
 inkan=${1:?usage: dmarc.sh /path/to/inkan}
 zone=tests/data/dmarc/treewalk.zone
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-passed=0
-failed=0
-
-fail() {
-	echo "FAIL: $1"
-	echo "  got:  $2"
-	echo "  want: $3"
-	if [ -s "$tmp/err" ]; then
-		echo "  stderr:"
-		sed 's/^/    /' "$tmp/err"
-	fi
-	failed=$((failed + 1))
-}
-
-ok() {
-	passed=$((passed + 1))
-}
-
-# run WHAT WANT_STATUS ARGS...: runs inkan; the exit status is a check.
-run() {
-	what=$1
-	want=$2
-	shift 2
-	echo "check: $what"
-	"$inkan" "$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then
-		ok
-	else
-		fail "$what: exit status" "$got" "$want"
-	fi
-}
-
-# first WHAT WORD: the first line of the last output is WORD.
-first() {
-	got=$(head -n 1 "$tmp/out")
-	if [ "$got" = "$2" ]; then
-		ok
-	else
-		fail "$1" "$got" "$2"
-	fi
-}
-
-# has WHAT TEXT: the last output contains TEXT.
-has() {
-	if grep -F -e "$2" "$tmp/out" >/dev/null; then
-		ok
-	else
-		fail "$1" "$(head -c 400 "$tmp/out")" "output containing $2"
-	fi
-}
-
-# json WHAT PROGRAM WANT: python3 PROGRAM on the last output prints WANT.
-json() {
-	got=$(/usr/bin/python3 -c "import json, sys
-o = json.load(sys.stdin)
-$2" <"$tmp/out" 2>&1)
-	if [ "$got" = "$3" ]; then
-		ok
-	else
-		fail "$1" "$got" "$3"
-	fi
-}
+. tests/cli/lib.sh
 
 run "a subdomain gets its Organizational Domain's record" 0 \
 	dmarc lookup --zone "$zone" a.mail.example.com
@@ -88,16 +24,16 @@ has "its rua" "rua: mailto:dmarc@example.com"
 
 run "--json prints one object" 0 \
 	dmarc lookup --zone "$zone" a.mail.example.com --json
-json "JSON keys" '
+json_code "JSON keys" '
 keys = ("status domain method policy_domain author_is_policy_domain record "
         "org_domain reason steps warnings").split()
 print(" ".join(k for k in keys if k not in o) or "all there")' "all there"
-json "JSON values" '
+json_code "JSON values" '
 print(o["status"], o["method"], o["policy_domain"], o["org_domain"],
       o["record"]["p"], o["record"]["sp"], o["record"]["adkim"],
       o["record"]["rua"][0]["address"])' \
 	"found treewalk example.com example.com reject quarantine s dmarc@example.com"
-json "JSON steps" '
+json_code "JSON steps" '
 print([(s["name"], s["outcome"]) for s in o["steps"]])' \
 	"[('_dmarc.a.mail.example.com', 'nxdomain'), ('_dmarc.mail.example.com', 'record'), ('_dmarc.example.com', 'record'), ('_dmarc.com', 'nxdomain')]"
 
@@ -106,7 +42,7 @@ has "p= applies" "policy domain: mail.example.com (the domain itself"
 
 run "RFC 9989 B.4.3: under a PSD" 0 \
 	dmarc lookup --zone "$zone" mail.mega.bank.example --json
-json "the PSD's record, the org domain one label below it" '
+json_code "the PSD's record, the org domain one label below it" '
 print(o["policy_domain"], o["org_domain"], o["steps"][-1]["psd"])' \
 	"bank.example mega.bank.example y"
 
@@ -117,7 +53,7 @@ has "the Organizational Domain is the psd=n domain" \
 
 run "13 labels: 8 queries" 0 \
 	dmarc lookup --zone "$zone" a.b.c.d.e.f.g.h.i.j.k.example.com --json
-json "the label-skipping rule of RFC 9989 4.10" '
+json_code "the label-skipping rule of RFC 9989 4.10" '
 print(len(o["steps"]), o["steps"][1]["name"])' "8 _dmarc.g.h.i.j.k.example.com"
 
 run "two DMARC records at one name" 0 \
@@ -144,7 +80,7 @@ has "which query" "_dmarc.slow.example.com failed temporarily"
 
 run "--rfc7489: the domain, then the PSL's Organizational Domain" 0 \
 	dmarc lookup --zone "$zone" --rfc7489 a.mail.example.com --json
-json "two queries" '
+json_code "two queries" '
 print(o["method"], o["policy_domain"], [s["name"] for s in o["steps"]])' \
 	"psl example.com ['_dmarc.a.mail.example.com', '_dmarc.example.com']"
 
@@ -153,19 +89,18 @@ run "record: parse without DNS" 0 \
 has "the policy" "p=reject"
 has "the warning" "warning: obsolete tag pct=50"
 run "record --json" 0 dmarc record "v=DMARC1; p=bogus" --json
-json "no usable policy" 'print(o["applied"], o["p"], len(o["warnings"]))' \
+json_code "no usable policy" 'print(o["applied"], o["p"], len(o["warnings"]))' \
 	"False absent 2"
 run "not a DMARC record exits 65" 65 dmarc record "v=spf1 -all"
 
 # Hostile bytes in a domain: refused, and never raw on the terminal.
-bad=$(printf 'ex\377\001\033[31m.com')
+hostile=$(printf 'ex\377\001\033[31m.com')
 run "a domain with control bytes is not a domain name (65)" 65 \
-	dmarc lookup --zone "$zone" "$bad"
-echo "check: no control byte reaches the output or the error"
+	dmarc lookup --zone "$zone" "$hostile"
 if LC_ALL=C grep -q "$(printf '[\001\033]')" "$tmp/out" "$tmp/err"; then
-	fail "escaped output" "$(od -c "$tmp/err" | head -5)" "no raw bytes"
+	bad "escaped output" "$(od -c "$tmp/err" | head -5)" "no raw bytes"
 else
-	ok
+	ok "no control byte reaches the output or the error"
 fi
 
 run "an empty label exits 65" 65 dmarc lookup --zone "$zone" a..example.com
@@ -187,5 +122,4 @@ has "the help shows the usage" "inkan dmarc lookup DOMAIN"
 run "dmarc is in the command list" 0 --help
 has "inkan --help lists dmarc" "  dmarc "
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

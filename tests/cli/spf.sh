@@ -9,71 +9,7 @@ set -u
 
 inkan=${1:?usage: spf.sh /path/to/inkan}
 zone=examples/demo.zone
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-passed=0
-failed=0
-
-fail() {
-	echo "FAIL: $1"
-	echo "  got:  $2"
-	echo "  want: $3"
-	if [ -s "$tmp/err" ]; then
-		echo "  stderr:"
-		sed 's/^/    /' "$tmp/err"
-	fi
-	failed=$((failed + 1))
-}
-
-ok() {
-	passed=$((passed + 1))
-}
-
-# run WHAT WANT_STATUS ARGS...: runs inkan; the exit status is a check.
-run() {
-	what=$1
-	want=$2
-	shift 2
-	echo "check: $what"
-	"$inkan" "$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then
-		ok
-	else
-		fail "$what: exit status" "$got" "$want"
-	fi
-}
-
-# first WHAT WORD: the first line of the last output is WORD.
-first() {
-	got=$(head -n 1 "$tmp/out")
-	if [ "$got" = "$2" ]; then
-		ok
-	else
-		fail "$1" "$got" "$2"
-	fi
-}
-
-# has WHAT TEXT: the last output contains TEXT.
-has() {
-	if grep -F -e "$2" "$tmp/out" >/dev/null; then
-		ok
-	else
-		fail "$1" "$(head -c 400 "$tmp/out")" "output containing $2"
-	fi
-}
-
-# json WHAT PROGRAM WANT: python3 PROGRAM on the last output prints WANT.
-json() {
-	got=$(python3 -c "import json, sys
-o = json.load(sys.stdin)
-$2" <"$tmp/out" 2>&1)
-	if [ "$got" = "$3" ]; then
-		ok
-	else
-		fail "$1" "$got" "$3"
-	fi
-}
+. tests/cli/lib.sh
 
 run "mx1's address passes for a@example.com" 0 \
 	spf --zone "$zone" --ip 192.0.2.10 --sender a@example.com
@@ -99,31 +35,30 @@ first "IPv6 pass" pass
 
 run "--json prints one object" 0 \
 	spf --zone "$zone" --ip 192.0.2.10 --sender a@example.com --json
-echo "check: the JSON has every key the issue asks for"
-json "JSON keys" '
+json_code "JSON keys (every key the issue asks for)" '
 keys = ("result identity domain mechanism explanation dns_lookups "
         "void_lookups trace reason received_spf").split()
 print(" ".join(k for k in keys if k not in o) or "all there")' "all there"
-json "JSON values" '
+json_code "JSON values" '
 print(o["result"], o["identity"], o["domain"], o["mechanism"], o["dns_lookups"])' \
 	"pass mailfrom example.com include:_spf.example.net 1"
-json "JSON trace steps" '
+json_code "JSON trace steps" '
 kinds = {"record", "dns", "term", "limit", "result"}
 t = o["trace"]
 print(len(t) > 0 and all(s["kind"] in kinds and isinstance(s["depth"], int)
       and "domain" in s and isinstance(s["text"], str) for s in t),
       max(s["depth"] for s in t))' "True 1"
-json "JSON Received-SPF" 'print(o["received_spf"].split()[:2])' \
+json_code "JSON Received-SPF" 'print(o["received_spf"].split()[:2])' \
 	"['Received-SPF:', 'pass']"
 
 run "--json for a fail has the explanation" 0 \
 	spf --zone "$zone" --ip 198.51.100.1 --sender a@example.com --json
-json "JSON fail" 'print(o["result"], o["mechanism"], bool(o["explanation"]))' \
+json_code "JSON fail" 'print(o["result"], o["mechanism"], bool(o["explanation"]))' \
 	"fail -all True"
 
 run "the null reverse-path is checked as postmaster@HELO" 0 \
 	spf --zone "$zone" --ip 192.0.2.10 --sender '' --helo example.com --json
-json "HELO identity" 'print(o["result"], o["identity"], o["domain"], o["sender"])' \
+json_code "HELO identity" 'print(o["result"], o["identity"], o["domain"], o["sender"])' \
 	"pass helo example.com postmaster@example.com"
 
 run "'<>' is the null reverse-path too" 0 \
@@ -139,18 +74,17 @@ run "a domain without SPF gives none" 0 \
 first "none" none
 
 # Hostile bytes in the sender: never raw on the terminal, valid JSON.
-bad=$(printf 'a@ex\377\001\033[31m.com')
+hostile=$(printf 'a@ex\377\001\033[31m.com')
 run "a sender with control and non-UTF-8 bytes still gets a verdict" 0 \
-	spf --zone "$zone" --ip 192.0.2.10 --sender "$bad"
-echo "check: no control or non-ASCII byte reaches the output"
+	spf --zone "$zone" --ip 192.0.2.10 --sender "$hostile"
 if LC_ALL=C grep -q "$(printf '[\001\033\200-\377]')" "$tmp/out"; then
-	fail "escaped output" "$(od -c "$tmp/out" | head -5)" "no raw bytes"
+	bad "escaped output" "$(od -c "$tmp/out" | head -5)" "no raw bytes"
 else
-	ok
+	ok "no control or non-ASCII byte reaches the output"
 fi
 run "the same as JSON" 0 \
-	spf --zone "$zone" --ip 192.0.2.10 --sender "$bad" --json
-json "JSON with hostile bytes parses" 'print(o["result"], o["identity"])' \
+	spf --zone "$zone" --ip 192.0.2.10 --sender "$hostile" --json
+json_code "JSON with hostile bytes parses" 'print(o["result"], o["identity"])' \
 	"none mailfrom"
 
 run "missing --ip is a usage error (64)" 64 \
@@ -173,5 +107,4 @@ has "the help shows the usage" "inkan spf --ip ADDR --sender ADDR"
 run "spf is in the command list" 0 --help
 has "inkan --help lists spf" "  spf "
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -11,63 +11,8 @@
 set -u
 
 inkan=${1:?usage: verify.sh /path/to/inkan}
-py=/usr/bin/python3
 zone=examples/demo.zone
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-passed=0
-failed=0
-
-ok() {
-	echo "ok   $1"
-	passed=$((passed + 1))
-}
-
-bad() {
-	echo "FAIL $1"
-	echo "  got:  $2"
-	echo "  want: $3"
-	if [ -s "$tmp/err" ]; then
-		echo "  stderr:"
-		sed 's/^/    /' "$tmp/err"
-	fi
-	failed=$((failed + 1))
-}
-
-# run NAME WANT-STATUS ARGS...: inkan with stdout to $tmp/out; returns 0
-# when the exit status is as wanted (and counts a pass).
-run() {
-	name=$1
-	want=$2
-	shift 2
-	"$inkan" "$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -ne "$want" ]; then
-		bad "$name: exit status" "$got" "$want"
-		return 1
-	fi
-	ok "$name"
-}
-
-# has NAME TEXT: the last output contains TEXT.
-has() {
-	if grep -F -e "$2" "$tmp/out" >/dev/null; then
-		ok "$1"
-	else
-		bad "$1" "$(head -c 600 "$tmp/out")" "output containing $2"
-	fi
-}
-
-# json NAME EXPR WANT: the Python expression EXPR over the JSON output j
-# gives WANT (printed with str()).
-json() {
-	got=$($py -c '
-import json, sys
-j = json.load(open(sys.argv[1]))
-print(eval(sys.argv[2]))
-' "$tmp/out" "$2" 2>&1)
-	if [ "$got" = "$3" ]; then ok "$1"; else bad "$1" "$got" "$3"; fi
-}
+. tests/cli/lib.sh
 
 printf '%s\n' 'From: Alice <alice@example.com>' 'To: Bob <bob@example.net>' \
 	'Subject: Lunch?' 'Date: Mon, 23 Nov 2026 12:00:00 +0000' \
@@ -77,7 +22,7 @@ if ! "$inkan" dkim sign --domain example.com --selector sel1 \
 	--key examples/demo-dkim-sel1.private "$tmp/msg.eml" \
 	>"$tmp/signed.eml" 2>"$tmp/err"; then
 	bad "signing with the demo key" "$(cat "$tmp/err")" "a signed message"
-	echo "$passed passed, $failed failed"
+	finish
 	exit 1
 fi
 
@@ -188,5 +133,4 @@ run "a malformed header section (65)" 65 verify --zone "$zone" \
 run "verify --help" 0 verify --help && has "the help shows the usage" \
 	'usage: inkan verify --ip ADDR --helo NAME --mail-from ADDR'
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

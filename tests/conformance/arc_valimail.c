@@ -39,8 +39,8 @@
  * dropped.
  *
  * Output: a line per failure, deviation and skip (every line with -v),
- * then per file "ran N, passed P, failed F, skipped S" and a last
- * "N passed, N failed, N skipped". Exit 1 when anything failed, 77 when
+ * then per file "ran N, passed P, failed F, skipped S" and the same line
+ * for both files. Exit 1 when anything failed, 77 when
  * the suite directory is absent.
  */
 #include <ctype.h>
@@ -56,7 +56,8 @@
 #include <inkan/arc.h>
 #include <inkan/inkan.h>
 
-#include "conformance/dkim_support.h"
+#include "suite.h"
+#include "suite_yaml.h"
 
 #define SUITE "arc-valimail"
 #define ZONE_TTL 3600u
@@ -100,37 +101,11 @@ struct options {
 };
 
 struct tally {
-	struct dkim_counts c;
+	struct suite_counts c;
 	unsigned deviations;
 };
 
 /* ---- YAML --------------------------------------------------------------- */
-
-static yaml_node_t *
-node(yaml_document_t *doc, int id)
-{
-	return yaml_document_get_node(doc, id);
-}
-
-static yaml_node_t *
-map_get(yaml_document_t *doc, yaml_node_t *m, const char *key)
-{
-	yaml_node_pair_t *p;
-
-	if (m == NULL || m->type != YAML_MAPPING_NODE)
-		return NULL;
-	for (p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = node(doc, p->key);
-
-		if (k != NULL && k->type == YAML_SCALAR_NODE &&
-		    strlen(key) == k->data.scalar.length &&
-		    memcmp(k->data.scalar.value, key, k->data.scalar.length) ==
-			0)
-			return node(doc, p->value);
-	}
-	return NULL;
-}
 
 /* A NUL-terminated copy of a scalar (malloc'd); NULL when n is not one. */
 static char *
@@ -164,8 +139,8 @@ load_zone(yaml_document_t *doc, yaml_node_t *records)
 		return r;
 	for (p = records->data.mapping.pairs.start;
 	     p < records->data.mapping.pairs.top; p++) {
-		char *name = scalar(node(doc, p->key));
-		char *value = scalar(node(doc, p->value));
+		char *name = scalar(suite_yaml_node(doc, p->key));
+		char *value = scalar(suite_yaml_node(doc, p->value));
 		struct inkan_view strings[64];
 		size_t n = 0, off = 0, len;
 		enum inkan_status st = INKAN_ERR_INVAL;
@@ -228,13 +203,13 @@ validate_case(struct inkan_resolver *r, const char *id, yaml_document_t *doc,
 	struct inkan_arc_verify *v = NULL;
 	const struct inkan_arc_result *res;
 	const struct deviation *dev;
-	char *msg = scalar(map_get(doc, t, "message"));
-	char *want = scalar(map_get(doc, t, "cv"));
+	char *msg = scalar(suite_yaml_get(doc, t, "message"));
+	char *want = scalar(suite_yaml_get(doc, t, "cv"));
 	const char *got, *expect;
 	enum inkan_status st;
 
 	if (msg == NULL) {
-		dkim_fail(&ty->c, "%s: no message in the case", id);
+		suite_fail(&ty->c, "%s: no message in the case", id);
 		goto out;
 	}
 	/* Empty: the upstream runner prints nothing for a chain that is
@@ -250,7 +225,7 @@ validate_case(struct inkan_resolver *r, const char *id, yaml_document_t *doc,
 	if (st == INKAN_OK)
 		st = inkan_arc_verify_finish(v);
 	if (st != INKAN_OK) {
-		dkim_fail(&ty->c, "%s: %s (%s)", id, inkan_strerror(st),
+		suite_fail(&ty->c, "%s: %s (%s)", id, inkan_strerror(st),
 		    v != NULL ? inkan_arc_verify_error(v) : "");
 		goto out;
 	}
@@ -258,18 +233,19 @@ validate_case(struct inkan_resolver *r, const char *id, yaml_document_t *doc,
 	got = inkan_arc_cv_name(res->cv);
 	if (same_word(got, expect)) {
 		if (o->verbose)
-			dkim_ok(&ty->c, "%s: cv=%s (%s)", id, got, res->reason);
+			suite_ok(
+			    &ty->c, "%s: cv=%s (%s)", id, got, res->reason);
 		else
 			ty->c.passed++;
 	} else if ((dev = find_deviation(id)) != NULL &&
 	    same_word(got, dev->want)) {
 		ty->deviations++;
-		dkim_ok(&ty->c,
+		suite_ok(&ty->c,
 		    "%s: deviation (%s): the suite wants cv=%s, the RFC %s: "
 		    "cv=%s (%s)",
 		    id, dev->section, expect, dev->why, got, res->reason);
 	} else {
-		dkim_fail(&ty->c, "%s: got cv=%s, want %s (%s)", id, got,
+		suite_fail(&ty->c, "%s: got cv=%s, want %s (%s)", id, got,
 		    expect, res->reason);
 	}
 out:
@@ -405,20 +381,20 @@ seal_case(struct inkan_resolver *r, const struct signing *sg, const char *id,
 	struct inkan_arc_seal *s = NULL;
 	struct inkan_arc_seal_options so;
 	struct inkan_buf out;
-	char *msg = scalar(map_get(doc, t, "message"));
-	char *ts = scalar(map_get(doc, t, "t"));
-	char *hdrs = scalar(map_get(doc, t, "sig-headers"));
-	char *srv = scalar(map_get(doc, t, "srv-id"));
-	char *as = scalar(map_get(doc, t, "AS"));
-	char *ams = scalar(map_get(doc, t, "AMS"));
-	char *aar = scalar(map_get(doc, t, "AAR"));
+	char *msg = scalar(suite_yaml_get(doc, t, "message"));
+	char *ts = scalar(suite_yaml_get(doc, t, "t"));
+	char *hdrs = scalar(suite_yaml_get(doc, t, "sig-headers"));
+	char *srv = scalar(suite_yaml_get(doc, t, "srv-id"));
+	char *as = scalar(suite_yaml_get(doc, t, "AS"));
+	char *ams = scalar(suite_yaml_get(doc, t, "AMS"));
+	char *aar = scalar(suite_yaml_get(doc, t, "AAR"));
 	bool refuse = blank(as) && blank(ams) && blank(aar), ok;
 	enum inkan_status st;
 	char *end = NULL;
 
 	inkan_buf_init(&out, TEXT_MAX);
 	if (msg == NULL || ts == NULL || srv == NULL || sg->key == NULL) {
-		dkim_fail(&ty->c,
+		suite_fail(&ty->c,
 		    "%s: the case lacks message, t or srv-id, "
 		    "or the scenario a usable key",
 		    id);
@@ -432,7 +408,7 @@ seal_case(struct inkan_resolver *r, const struct signing *sg, const char *id,
 	errno = 0;
 	so.timestamp = (int64_t)strtoll(ts, &end, 10);
 	if (errno != 0 || end == ts || *end != '\0' || so.timestamp <= 0) {
-		dkim_fail(&ty->c, "%s: t is not a timestamp: %s", id, ts);
+		suite_fail(&ty->c, "%s: t is not a timestamp: %s", id, ts);
 		goto out;
 	}
 	st = inkan_dkim_new(r, NULL, NULL, &dkim);
@@ -446,7 +422,7 @@ seal_case(struct inkan_resolver *r, const struct signing *sg, const char *id,
 	if (st == INKAN_OK)
 		st = inkan_arc_seal_finish(s, &out);
 	if (st != INKAN_OK) {
-		dkim_fail(&ty->c, "%s: sealing failed: %s (%s)", id,
+		suite_fail(&ty->c, "%s: sealing failed: %s (%s)", id,
 		    inkan_strerror(st),
 		    s != NULL ? inkan_arc_seal_error(s) : "");
 		goto out;
@@ -455,17 +431,17 @@ seal_case(struct inkan_resolver *r, const struct signing *sg, const char *id,
 		if (!inkan_arc_seal_added(s) && !o->verbose)
 			ty->c.passed++;
 		else if (!inkan_arc_seal_added(s))
-			dkim_ok(&ty->c, "%s: not sealed, as expected (%s)", id,
+			suite_ok(&ty->c, "%s: not sealed, as expected (%s)", id,
 			    inkan_arc_seal_chain(s)->reason);
 		else
-			dkim_fail(&ty->c,
+			suite_fail(&ty->c,
 			    "%s: sealed, but the suite expects "
 			    "no new ARC Set",
 			    id);
 		goto out;
 	}
 	if (!inkan_arc_seal_added(s)) {
-		dkim_fail(&ty->c, "%s: not sealed (%s)", id,
+		suite_fail(&ty->c, "%s: not sealed (%s)", id,
 		    inkan_arc_seal_chain(s)->reason);
 		goto out;
 	}
@@ -479,12 +455,12 @@ seal_case(struct inkan_resolver *r, const struct signing *sg, const char *id,
 		 aar, id, o->verbose) &&
 	    ok;
 	if (ok && o->verbose)
-		dkim_ok(&ty->c, "%s: AS, AMS and AAR as expected (chain: %s)",
+		suite_ok(&ty->c, "%s: AS, AMS and AAR as expected (chain: %s)",
 		    id, inkan_arc_cv_name(inkan_arc_seal_chain(s)->cv));
 	else if (ok)
 		ty->c.passed++;
 	else
-		dkim_fail(&ty->c,
+		suite_fail(&ty->c,
 		    "%s: the sealed fields differ (the chain on the "
 		    "message: %s, %s)",
 		    id, inkan_arc_cv_name(inkan_arc_seal_chain(s)->cv),
@@ -515,19 +491,20 @@ run_scenario(yaml_document_t *doc, bool signing, const struct options *o,
 	char *domain = NULL, *sel = NULL, *pem = NULL;
 	yaml_node_pair_t *p;
 
-	tests = map_get(doc, root, "tests");
+	tests = suite_yaml_get(doc, root, "tests");
 	if (tests == NULL || tests->type != YAML_MAPPING_NODE) {
-		dkim_fail(&ty->c, "a scenario without tests");
+		suite_fail(&ty->c, "a scenario without tests");
 		return;
 	}
-	if ((r = load_zone(doc, map_get(doc, root, "txt-records"))) == NULL) {
-		dkim_fail(&ty->c, "cannot make a zone resolver");
+	if ((r = load_zone(doc, suite_yaml_get(doc, root, "txt-records"))) ==
+	    NULL) {
+		suite_fail(&ty->c, "cannot make a zone resolver");
 		return;
 	}
 	if (signing) {
-		domain = scalar(map_get(doc, root, "domain"));
-		sel = scalar(map_get(doc, root, "sel"));
-		pem = scalar(map_get(doc, root, "privatekey"));
+		domain = scalar(suite_yaml_get(doc, root, "domain"));
+		sel = scalar(suite_yaml_get(doc, root, "sel"));
+		pem = scalar(suite_yaml_get(doc, root, "privatekey"));
 		sg.domain = domain;
 		sg.selector = sel;
 		if (pem == NULL ||
@@ -537,16 +514,16 @@ run_scenario(yaml_document_t *doc, bool signing, const struct options *o,
 	}
 	for (p = tests->data.mapping.pairs.start;
 	     p < tests->data.mapping.pairs.top; p++) {
-		char *id = scalar(node(doc, p->key));
+		char *id = scalar(suite_yaml_node(doc, p->key));
 
 		if (id != NULL &&
 		    (o->only == NULL || strcmp(id, o->only) == 0)) {
 			if (signing)
-				seal_case(r, &sg, id, doc, node(doc, p->value),
-				    o, ty);
+				seal_case(r, &sg, id, doc,
+				    suite_yaml_node(doc, p->value), o, ty);
 			else
-				validate_case(
-				    r, id, doc, node(doc, p->value), o, ty);
+				validate_case(r, id, doc,
+				    suite_yaml_node(doc, p->value), o, ty);
 		}
 		free(id);
 	}
@@ -566,7 +543,7 @@ run_file(
 	FILE *f = fopen(path, "rb");
 
 	if (f == NULL) {
-		dkim_fail(&ty->c, "cannot open %s: %s", path, strerror(errno));
+		suite_fail(&ty->c, "cannot open %s: %s", path, strerror(errno));
 		return;
 	}
 	if (!yaml_parser_initialize(&parser)) {
@@ -579,7 +556,7 @@ run_file(
 		bool empty;
 
 		if (!yaml_parser_load(&parser, &doc)) {
-			dkim_fail(&ty->c, "YAML error in %s at line %zu: %s",
+			suite_fail(&ty->c, "YAML error in %s at line %zu: %s",
 			    path, parser.problem_mark.line + 1,
 			    parser.problem != NULL ? parser.problem : "?");
 			break;
@@ -598,9 +575,7 @@ run_file(
 static void
 print_tally(const char *what, const struct tally *ty)
 {
-	printf("%s: ran %u, passed %u, failed %u, skipped %u", what,
-	    ty->c.passed + ty->c.failed + ty->c.skipped, ty->c.passed,
-	    ty->c.failed, ty->c.skipped);
+	suite_print_counts(what, &ty->c);
 	if (ty->deviations > 0)
 		printf(" (%u deviations from the suite, checked against the "
 		       "RFC)",
@@ -613,7 +588,7 @@ main(int argc, char **argv)
 {
 	struct options o = { false, NULL };
 	struct tally val = { { 0, 0, 0 }, 0 }, sig = { { 0, 0, 0 }, 0 };
-	struct dkim_counts all;
+	struct suite_counts all = { 0, 0, 0 };
 	char dir[4096], path[4200];
 	int a;
 
@@ -629,7 +604,7 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!dkim_suite_dir(SUITE, dir, sizeof(dir))) {
+	if (!suite_dir(SUITE, dir, sizeof(dir))) {
 		printf("SKIP: the ARC suite is not there (%s/%s); set "
 		       "INKAN_TESTSUITES_DIR at configure time\n",
 		    INKAN_TESTSUITES_DIR, SUITE);
@@ -642,8 +617,7 @@ main(int argc, char **argv)
 	run_file(path, true, &o, &sig);
 	print_tally("validation (arc-draft-validation-tests.yml)", &val);
 	print_tally("signing (arc-draft-sign-tests.yml)", &sig);
-	all.passed = val.c.passed + sig.c.passed;
-	all.failed = val.c.failed + sig.c.failed;
-	all.skipped = val.c.skipped + sig.c.skipped;
-	return dkim_report(&all);
+	suite_counts_add(&all, &val.c);
+	suite_counts_add(&all, &sig.c);
+	return suite_report(&all);
 }

@@ -33,8 +33,10 @@
 
 #include <inkan/authres.h>
 
+#include "suite.h"
+
 #define SUITE "authres-python"
-#define CASES SUITE "/parse-cases-derived.json"
+#define CASES "parse-cases-derived.json"
 
 struct deviation {
 	const char *comment; /* the case's comment, which names it */
@@ -59,9 +61,10 @@ static const struct deviation deviations[] = {
 	    "field is a syntax error" },
 };
 
-struct counts {
-	unsigned ran, passed, failed, skipped, deviations;
-	unsigned checks, checks_failed;
+/* The cases' counts, and the checks (expressions) within them. */
+struct tally {
+	struct suite_counts c;
+	unsigned deviations, checks, checks_failed;
 };
 
 static const struct deviation *
@@ -222,7 +225,7 @@ eval(const struct inkan_authres *ar, const char *expr, struct inkan_buf *got)
 }
 
 static void
-run_case(json_t *tc, size_t idx, struct counts *c)
+run_case(json_t *tc, size_t idx, struct tally *t)
 {
 	const char *input = json_string_value(json_object_get(tc, "input"));
 	const char *comment = json_string_value(json_object_get(tc, "comment"));
@@ -236,10 +239,8 @@ run_case(json_t *tc, size_t idx, struct counts *c)
 	bool ok = true;
 	size_t k;
 
-	c->ran++;
 	if (input == NULL) {
-		printf("FAIL case %zu: no input\n", idx);
-		c->failed++;
+		suite_fail(&t->c, "case %zu: no input", idx);
 		return;
 	}
 	st = inkan_authres_parse(
@@ -247,28 +248,26 @@ run_case(json_t *tc, size_t idx, struct counts *c)
 	if (want_err != NULL || dev != NULL) {
 		/* RFC 8601 2.2 (or the suite) says: no parse. */
 		if (st == INKAN_OK) {
-			printf("FAIL case %zu (%s): parsed, want a syntax "
-			       "error\n",
-			    idx, comment != NULL ? comment : "");
-			c->failed++;
+			suite_fail(&t->c,
+			    "case %zu (%s): parsed, want a syntax error", idx,
+			    comment != NULL ? comment : "");
 		} else {
 			if (dev != NULL) {
 				printf("deviation (RFC 8601 %s) case %zu "
 				       "\"%s\": %s; inkan: %s at offset %zu\n",
 				    dev->section, idx, comment, dev->why,
 				    err.message, err.offset);
-				c->deviations++;
+				t->deviations++;
 			}
-			c->passed++;
+			t->c.passed++;
 		}
 		inkan_authres_free(&ar);
 		return;
 	}
 	if (st != INKAN_OK) {
-		printf("FAIL case %zu (%s): %s at offset %zu: %s\n", idx,
+		suite_fail(&t->c, "case %zu (%s): %s at offset %zu: %s", idx,
 		    comment != NULL ? comment : "", inkan_strerror(st),
 		    err.offset, err.message);
-		c->failed++;
 		return;
 	}
 	inkan_buf_init(&got, 1 << 16);
@@ -279,43 +278,46 @@ run_case(json_t *tc, size_t idx, struct counts *c)
 		const char *want =
 		    json_string_value(json_object_get(ck, "expected"));
 
-		c->checks++;
+		t->checks++;
 		if (expr == NULL || want == NULL || !eval(ar, expr, &got)) {
 			printf("FAIL case %zu: check \"%s\" not understood\n",
 			    idx, expr != NULL ? expr : "?");
 			ok = false;
-			c->checks_failed++;
+			t->checks_failed++;
 			continue;
 		}
 		if (strcmp(inkan_buf_cstr(&got), want) != 0) {
 			printf("FAIL case %zu: %s: got \"%s\", want \"%s\"\n",
 			    idx, expr, inkan_buf_cstr(&got), want);
 			ok = false;
-			c->checks_failed++;
+			t->checks_failed++;
 		}
 	}
 	inkan_buf_clear(&got);
 	inkan_authres_free(&ar);
+	/* The check lines above said why. */
 	if (ok)
-		c->passed++;
+		t->c.passed++;
 	else
-		c->failed++;
+		t->c.failed++;
 }
 
 int
 main(void)
 {
-	char path[4096];
+	char dir[4096], path[4200];
 	json_error_t jerr;
 	json_t *root, *cases, *tc;
-	struct counts c = { 0 };
+	struct tally t = { { 0, 0, 0 }, 0, 0, 0 };
 	size_t i;
 	FILE *f;
-	int n;
 
-	n = snprintf(path, sizeof(path), "%s/%s", INKAN_TESTSUITES_DIR, CASES);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return 1;
+	if (!suite_dir(SUITE, dir, sizeof(dir))) {
+		printf("%s: suite absent (%s/%s), skipped\n", SUITE,
+		    INKAN_TESTSUITES_DIR, SUITE);
+		return 77;
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, CASES);
 	if ((f = fopen(path, "r")) == NULL) {
 		printf("%s: suite absent (%s), skipped\n", SUITE, path);
 		return 77;
@@ -328,12 +330,11 @@ main(void)
 	}
 	cases = json_object_get(root, "cases");
 	printf("suite %s (%s)\n", SUITE, path);
-	json_array_foreach(cases, i, tc) run_case(tc, i, &c);
-	printf("%s: ran %u, passed %u, failed %u, skipped %u "
-	       "(deviations %u, counted as passed); checks compared %u, "
+	json_array_foreach(cases, i, tc) run_case(tc, i, &t);
+	suite_print_counts(SUITE, &t.c);
+	printf(" (deviations %u, counted as passed); checks compared %u, "
 	       "failed %u\n",
-	    SUITE, c.ran, c.passed, c.failed, c.skipped, c.deviations, c.checks,
-	    c.checks_failed);
+	    t.deviations, t.checks, t.checks_failed);
 	json_decref(root);
-	return c.failed > 0 ? 1 : 0;
+	return t.c.failed > 0 ? 1 : 0;
 }

@@ -112,23 +112,6 @@ problem_names(unsigned problems, char *out, size_t size)
 				(enum inkan_bimi_record_problem)p));
 }
 
-/* Splits line (NUL-terminated, modified) at tabs. */
-static size_t
-split_tabs(char *line, char **f, size_t max)
-{
-	size_t n = 0;
-	char *t;
-
-	while (n < max) {
-		f[n++] = line;
-		if ((t = strchr(line, '\t')) == NULL)
-			break;
-		*t = '\0';
-		line = t + 1;
-	}
-	return n;
-}
-
 /* Parses text; *problems_r 0 when it parses (declined_r then set). */
 static void
 parse_record(const char *text, unsigned *problems_r, bool *declined_r)
@@ -178,7 +161,7 @@ run_records(const char *dir, struct suite_counts *c, unsigned *ndev)
 			*next++ = '\0';
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
-		nf = split_tabs(line, f, FIELDS_MAX);
+		nf = suite_split_tabs(line, f, FIELDS_MAX);
 		if (nf < 6) {
 			suite_fail(
 			    c, "record row \"%s\": %zu fields", f[0], nf);

@@ -79,22 +79,6 @@ lists_meet(const char *a, const char *b)
 	return false;
 }
 
-static size_t
-split_tabs(char *line, char **f, size_t max)
-{
-	size_t n = 0;
-	char *t;
-
-	while (n < max) {
-		f[n++] = line;
-		if ((t = strchr(line, '\t')) == NULL)
-			break;
-		*t = '\0';
-		line = t + 1;
-	}
-	return n;
-}
-
 /* The error codes of rep by name, comma-separated. */
 static void
 error_names(const struct inkan_bimi_svg_report *rep, char *out, size_t size)
@@ -168,7 +152,7 @@ main(void)
 			*next++ = '\0';
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
-		nf = split_tabs(line, f, FIELDS_MAX);
+		nf = suite_split_tabs(line, f, FIELDS_MAX);
 		if (nf < 5) {
 			suite_fail(&c, "row \"%s\": %zu fields", f[0], nf);
 			continue;

@@ -40,7 +40,7 @@
 	"v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
 
 static char dir[4096];
-static struct dkim_counts counts;
+static struct suite_counts counts;
 
 /* Adds record text (split into 255-byte strings) at name. */
 static bool
@@ -71,11 +71,11 @@ zone_with(const char *name, const char *file, const char *text)
 	struct inkan_buf b;
 	bool ok;
 
-	inkan_buf_init(&b, DKIM_SUITE_FILE_MAX);
+	inkan_buf_init(&b, SUITE_FILE_MAX);
 	if (inkan_resolver_new_zone(NULL, &r) != INKAN_OK)
 		goto bad;
 	if (file != NULL)
-		ok = dkim_read_file(dir, file, &b) &&
+		ok = suite_read_file(dir, file, &b) &&
 		    add_record(r, name, b.data, b.len);
 	else
 		ok = add_record(r, name, (const uint8_t *)text, strlen(text));
@@ -105,28 +105,28 @@ check_verify(const char *what, struct inkan_resolver *r,
 	size_t n, i;
 
 	if (r == NULL || inkan_dkim_new(r, NULL, NULL, &dkim) != INKAN_OK) {
-		dkim_fail(&counts, "%s: cannot set up", what);
+		suite_fail(&counts, "%s: cannot set up", what);
 		return;
 	}
 	st = dkim_verify_bytes(
 	    dkim, msg->data, msg->len, INKAN_DKIM_ALLOW_LF, 0, &v);
 	if (st != INKAN_OK) {
-		dkim_fail(&counts, "%s: verify: %s (%s)", what,
+		suite_fail(&counts, "%s: verify: %s (%s)", what,
 		    inkan_strerror(st), inkan_dkim_verify_error(v));
 		goto out;
 	}
 	inkan_dkim_verify_results(v, &sigs, &n);
 	if (n != nwant) {
-		dkim_fail(&counts, "%s: got %zu signatures, want %zu", what, n,
+		suite_fail(&counts, "%s: got %zu signatures, want %zu", what, n,
 		    nwant);
 		goto out;
 	}
 	if (n == 0)
-		dkim_ok(&counts, "%s: no signature (none)", what);
+		suite_ok(&counts, "%s: no signature (none)", what);
 	for (i = 0; i < n; i++) {
 		dkim_result_set_name(want[i], set, sizeof(set));
 		if ((want[i] & DKIM_R(sigs[i].result)) == 0)
-			dkim_fail(&counts,
+			suite_fail(&counts,
 			    "%s: signature %zu (s=%s): got %s (%s), "
 			    "want %s",
 			    what, i + 1,
@@ -134,8 +134,8 @@ check_verify(const char *what, struct inkan_resolver *r,
 			    inkan_dkim_result_name(sigs[i].result),
 			    sigs[i].reason, set);
 		else
-			dkim_ok(&counts, "%s: signature %zu (s=%s %s): %s (%s)",
-			    what, i + 1,
+			suite_ok(&counts,
+			    "%s: signature %zu (s=%s %s): %s (%s)", what, i + 1,
 			    sigs[i].selector ? sigs[i].selector : "-",
 			    inkan_dkim_algorithm_name(sigs[i].algorithm),
 			    inkan_dkim_result_name(sigs[i].result),
@@ -199,9 +199,9 @@ out:
 static bool
 read_data(const char *name, struct inkan_buf *b)
 {
-	if (dkim_read_file(dir, name, b))
+	if (suite_read_file(dir, name, b))
 		return true;
-	dkim_fail(&counts, "%s: cannot read", name);
+	suite_fail(&counts, "%s: cannot read", name);
 	return false;
 }
 
@@ -222,9 +222,9 @@ static_vectors(struct inkan_buf *msg)
 		{
 			struct inkan_buf t;
 
-			inkan_buf_init(&t, DKIM_SUITE_FILE_MAX);
+			inkan_buf_init(&t, SUITE_FILE_MAX);
 			if (r != NULL &&
-			    (!dkim_read_file(dir, "test.txt", &t) ||
+			    (!suite_read_file(dir, "test.txt", &t) ||
 				!add_record(r,
 				    "test._domainkey.football.example.com",
 				    t.data, t.len)))
@@ -323,12 +323,13 @@ round_trip(const char *keyfile, const char *record_file,
 		    record_file ? record_file : "the README's record");
 		if (!sign_msg(keyfile, domain, "test", canons[i], msg,
 			signed_msg, &why)) {
-			dkim_fail(&counts, "%s: signing failed: %s", what, why);
+			suite_fail(
+			    &counts, "%s: signing failed: %s", what, why);
 			continue;
 		}
 		n = 1 + count_dkim_fields(msg);
 		if (n > 8) {
-			dkim_fail(&counts, "%s: too many signatures", what);
+			suite_fail(&counts, "%s: too many signatures", what);
 			continue;
 		}
 		wants[0] = want;
@@ -408,11 +409,11 @@ no_from(struct inkan_buf *msg, struct inkan_buf *signed_msg)
 	/* RFC 6376 5.4: From MUST be signed, so it must be there. */
 	if (sign_msg("test.private", "example.com", "test", INKAN_DKIM_RELAXED,
 		msg, signed_msg, &why))
-		dkim_fail(&counts,
+		suite_fail(&counts,
 		    "test_nofrom.message: signed, want refused "
 		    "(RFC 6376 5.4: From must be signed)");
 	else
-		dkim_ok(
+		suite_ok(
 		    &counts, "test_nofrom.message: signing refused (%s)", why);
 }
 
@@ -421,16 +422,16 @@ main(void)
 {
 	struct inkan_buf msg, signed_msg;
 
-	if (!dkim_suite_dir(DATA, dir, sizeof(dir))) {
+	if (!suite_dir(DATA, dir, sizeof(dir))) {
 		printf("skip: %s is absent\n", dir);
 		return 77;
 	}
-	inkan_buf_init(&msg, DKIM_SUITE_FILE_MAX);
-	inkan_buf_init(&signed_msg, 2 * DKIM_SUITE_FILE_MAX);
+	inkan_buf_init(&msg, SUITE_FILE_MAX);
+	inkan_buf_init(&signed_msg, 2 * SUITE_FILE_MAX);
 	static_vectors(&msg);
 	key_pairs(&msg, &signed_msg);
 	no_from(&msg, &signed_msg);
 	inkan_buf_clear(&msg);
 	inkan_buf_clear(&signed_msg);
-	return dkim_report(&counts);
+	return suite_report(&counts);
 }

@@ -349,15 +349,15 @@ describe(const struct inkan_dkim_sig *sigs, size_t n, struct inkan_buf *out)
  */
 static void
 run_pass(FILE *f, const char *cdir, struct inkan_dkim *dkim, bool legacy,
-    const struct deviation *devs, size_t ndevs, struct dkim_counts *c_,
+    const struct deviation *devs, size_t ndevs, struct suite_counts *c_,
     unsigned *ndev_r, unsigned *ndk_r)
 {
-	struct dkim_counts c = *c_;
+	struct suite_counts c = *c_;
 	char line[1024], set[128];
 	struct inkan_buf msg, what;
 	unsigned ndev = 0, ndk = 0;
 
-	inkan_buf_init(&msg, DKIM_SUITE_FILE_MAX);
+	inkan_buf_init(&msg, SUITE_FILE_MAX);
 	inkan_buf_init(&what, 65536);
 	rewind(f);
 	while (fgets(line, sizeof(line), f) != NULL) {
@@ -375,7 +375,7 @@ run_pass(FILE *f, const char *cdir, struct inkan_dkim *dkim, bool legacy,
 			continue;
 		if ((expect = strchr(file, '\t')) == NULL ||
 		    (mode = strchr(expect + 1, '\t')) == NULL) {
-			dkim_fail(&c, "expected.tsv: bad row '%s'", line);
+			suite_fail(&c, "expected.tsv: bad row '%s'", line);
 			continue;
 		}
 		*expect++ = '\0';
@@ -386,20 +386,20 @@ run_pass(FILE *f, const char *cdir, struct inkan_dkim *dkim, bool legacy,
 			continue;
 		if (strstr(mode, "skipped-upstream") != NULL &&
 		    strncmp(file, "good_ietf00_", 12) == 0) {
-			dkim_skip(&c,
+			suite_skip(&c,
 			    "%s [%s]: upstream skips it too (t/verifier.t: "
 			    "draft ietf-00 signature)",
 			    file, mode);
 			continue;
 		}
-		if (!dkim_read_file(cdir, file, &msg)) {
-			dkim_fail(&c, "%s: cannot read", file);
+		if (!suite_read_file(cdir, file, &msg)) {
+			suite_fail(&c, "%s: cannot read", file);
 			continue;
 		}
 		st = dkim_verify_bytes(
 		    dkim, msg.data, msg.len, line_flags(&msg), 0, &v);
 		if (st != INKAN_OK) {
-			dkim_fail(&c, "%s [%s]: verify: %s (%s)", file, mode,
+			suite_fail(&c, "%s [%s]: verify: %s (%s)", file, mode,
 			    inkan_strerror(st), inkan_dkim_verify_error(v));
 			inkan_dkim_verify_free(&v);
 			continue;
@@ -415,12 +415,12 @@ run_pass(FILE *f, const char *cdir, struct inkan_dkim *dkim, bool legacy,
 		if (!has_dkim_field(&msg)) {
 			ndk++;
 			if (n == 0)
-				dkim_ok(&c,
+				suite_ok(&c,
 				    "%s [%s]: DomainKeys only (RFC 4870, "
 				    "historic): none (Mail::DKIM: %s)",
 				    file, mode, expect);
 			else
-				dkim_fail(&c,
+				suite_fail(&c,
 				    "%s [%s]: DomainKeys only: got %s, want "
 				    "none",
 				    file, mode, inkan_buf_cstr(&what));
@@ -442,7 +442,7 @@ run_pass(FILE *f, const char *cdir, struct inkan_dkim *dkim, bool legacy,
 			    ? DKIM_R(INKAN_DKIM_TEMPERROR)
 			    : NOT_PASS;
 		else {
-			dkim_fail(
+			suite_fail(
 			    &c, "%s: unknown expectation %s", file, expect);
 			inkan_dkim_verify_free(&v);
 			continue;
@@ -456,19 +456,19 @@ run_pass(FILE *f, const char *cdir, struct inkan_dkim *dkim, bool legacy,
 		ok = n > 0 && (any_pass_wanted ? npass > 0 : nin == n);
 		dkim_result_set_name(want, set, sizeof(set));
 		if (!ok)
-			dkim_fail(&c, "%s [%s]: got %s, want %s%s%s%s%s", file,
+			suite_fail(&c, "%s [%s]: got %s, want %s%s%s%s%s", file,
 			    mode, inkan_buf_cstr(&what),
 			    any_pass_wanted ? "a pass" : set,
 			    dev ? " (deviation: " : "", dev ? dev->section : "",
 			    dev ? ": " : "", dev ? dev->why : "");
 		else if (dev != NULL)
-			dkim_ok(&c,
+			suite_ok(&c,
 			    "%s [%s]: %s; Mail::DKIM says %s, %s requires "
 			    "%s: %s",
 			    file, mode, inkan_buf_cstr(&what), expect,
 			    dev->section, set, dev->why);
 		else
-			dkim_ok(&c, "%s [%s]: %s (Mail::DKIM: %s)", file, mode,
+			suite_ok(&c, "%s [%s]: %s (Mail::DKIM: %s)", file, mode,
 			    inkan_buf_cstr(&what), expect);
 		inkan_dkim_verify_free(&v);
 	}
@@ -483,7 +483,7 @@ int
 main(void)
 {
 	char dir[4096], cdir[4200];
-	struct dkim_counts c = { 0 };
+	struct suite_counts c = { 0 };
 	struct inkan_resolver *r = NULL;
 	struct inkan_dkim *dkim = NULL, *legacy = NULL;
 	struct inkan_dkim_policy pol;
@@ -491,7 +491,7 @@ main(void)
 	unsigned ndev = 0, ndk = 0, nldev = 0, nldk = 0;
 	int rc = 1;
 
-	if (!dkim_suite_dir(SUITE, dir, sizeof(dir))) {
+	if (!suite_dir(SUITE, dir, sizeof(dir))) {
 		printf("skip: %s is absent\n", dir);
 		return 77;
 	}
@@ -526,7 +526,7 @@ main(void)
 	       "DomainKeys-only rows checked for none; pass 2: %u rows "
 	       "checked against RFC 6376 (deviations)\n",
 	    ndev, ndk, nldev);
-	rc = dkim_report(&c);
+	rc = suite_report(&c);
 out:
 	if (f != NULL)
 		fclose(f);

@@ -110,19 +110,19 @@ int
 main(void)
 {
 	char dir[4096], line[4200];
-	struct dkim_counts c = { 0 };
+	struct suite_counts c = { 0 };
 	struct inkan_buf tsv, raw, input, got1, gotn;
 	FILE *f = NULL;
 	size_t lineno = 0;
 	int rc = 1;
 
-	if (!dkim_suite_dir(SUITE, dir, sizeof(dir))) {
+	if (!suite_dir(SUITE, dir, sizeof(dir))) {
 		printf("skip: %s is absent\n", dir);
 		return 77;
 	}
-	inkan_buf_init(&tsv, DKIM_SUITE_FILE_MAX);
-	inkan_buf_init(&raw, DKIM_SUITE_FILE_MAX);
-	inkan_buf_init(&input, 2 * DKIM_SUITE_FILE_MAX);
+	inkan_buf_init(&tsv, SUITE_FILE_MAX);
+	inkan_buf_init(&raw, SUITE_FILE_MAX);
+	inkan_buf_init(&input, 2 * SUITE_FILE_MAX);
 	inkan_buf_init(&got1, 256);
 	inkan_buf_init(&gotn, 256);
 	snprintf(line, sizeof(line), "%s/expected.tsv", dir);
@@ -152,7 +152,7 @@ main(void)
 				break;
 		}
 		if (i < 4) {
-			dkim_fail(
+			suite_fail(
 			    &c, "expected.tsv:%zu: not 5 columns", lineno);
 			continue;
 		}
@@ -162,7 +162,7 @@ main(void)
 		else if (strcmp(col[1], "relaxed") == 0)
 			canon = INKAN_DKIM_RELAXED;
 		else {
-			dkim_fail(&c, "expected.tsv:%zu: canonicalization %s",
+			suite_fail(&c, "expected.tsv:%zu: canonicalization %s",
 			    lineno, col[1]);
 			continue;
 		}
@@ -173,7 +173,7 @@ main(void)
 			 * canonicaliser and hasher are the same code. */
 			md = EVP_sha1();
 		else {
-			dkim_fail(
+			suite_fail(
 			    &c, "expected.tsv:%zu: hash %s", lineno, col[2]);
 			continue;
 		}
@@ -182,7 +182,7 @@ main(void)
 
 			limit = strtoull(col[3], &end, 10);
 			if (*end != '\0' || col[3][0] == '\0') {
-				dkim_fail(&c, "expected.tsv:%zu: l=%s", lineno,
+				suite_fail(&c, "expected.tsv:%zu: l=%s", lineno,
 				    col[3]);
 				continue;
 			}
@@ -193,17 +193,17 @@ main(void)
 
 			if (n < 13 || row_input[n - 1] != '"' ||
 			    !unescape(row_input + 12, n - 13, &input)) {
-				dkim_fail(&c,
+				suite_fail(&c,
 				    "expected.tsv:%zu: bad inline body",
 				    lineno);
 				continue;
 			}
 			allow_lf = true;
 		} else {
-			if (!dkim_read_file(dir, row_input, &raw) ||
+			if (!suite_read_file(dir, row_input, &raw) ||
 			    dkim_to_crlf(raw.data, raw.len, &input) !=
 				INKAN_OK) {
-				dkim_fail(&c, "%s: cannot read", row_input);
+				suite_fail(&c, "%s: cannot read", row_input);
 				continue;
 			}
 		}
@@ -217,24 +217,24 @@ main(void)
 				&got1) ||
 			    !body_hash(
 				body, canon, allow_lf, md, limit, 1, &gotn)) {
-				dkim_fail(&c, "%s %s %s l=%s: hashing failed",
+				suite_fail(&c, "%s %s %s l=%s: hashing failed",
 				    row_input, col[1], col[2], col[3]);
 				continue;
 			}
 		}
 		if (strcmp(inkan_buf_cstr(&got1), col[4]) != 0 ||
 		    strcmp(inkan_buf_cstr(&gotn), col[4]) != 0)
-			dkim_fail(&c,
+			suite_fail(&c,
 			    "%s %s %s l=%s: got bh=%s (byte by byte %s), "
 			    "want %s",
 			    row_input, col[1], col[2], col[3],
 			    inkan_buf_cstr(&got1), inkan_buf_cstr(&gotn),
 			    col[4]);
 		else
-			dkim_ok(&c, "%s %s %s l=%s: bh=%s", row_input, col[1],
+			suite_ok(&c, "%s %s %s l=%s: bh=%s", row_input, col[1],
 			    col[2], col[3], col[4]);
 	}
-	rc = dkim_report(&c);
+	rc = suite_report(&c);
 out:
 	if (f != NULL)
 		fclose(f);

@@ -278,7 +278,7 @@ example_clock(void *arg)
 }
 
 static void
-check_verify(struct dkim_counts *c, struct inkan_dkim *dkim, const char *what,
+check_verify(struct suite_counts *c, struct inkan_dkim *dkim, const char *what,
     const struct inkan_buf *msg, unsigned flags, size_t chunk)
 {
 	static const struct {
@@ -295,13 +295,13 @@ check_verify(struct dkim_counts *c, struct inkan_dkim *dkim, const char *what,
 
 	st = dkim_verify_bytes(dkim, msg->data, msg->len, flags, chunk, &v);
 	if (st != INKAN_OK) {
-		dkim_fail(c, "%s: verify: %s (%s)", what, inkan_strerror(st),
+		suite_fail(c, "%s: verify: %s (%s)", what, inkan_strerror(st),
 		    inkan_dkim_verify_error(v));
 		goto out;
 	}
 	inkan_dkim_verify_results(v, &sigs, &n);
 	if (n != 2) {
-		dkim_fail(c, "%s: got %zu signatures, want 2", what, n);
+		suite_fail(c, "%s: got %zu signatures, want 2", what, n);
 		goto out;
 	}
 	for (i = 0; i < 2; i++) {
@@ -312,7 +312,7 @@ check_verify(struct dkim_counts *c, struct inkan_dkim *dkim, const char *what,
 		    s->domain == NULL ||
 		    strcmp(s->domain, "football.example.com") != 0 ||
 		    s->algorithm != want[i].alg || s->timestamp != EXAMPLE_T)
-			dkim_fail(c,
+			suite_fail(c,
 			    "%s: signature %zu: got %s s=%s d=%s a=%s t=%lld "
 			    "(%s), want pass s=%s d=football.example.com a=%s "
 			    "t=%d",
@@ -324,7 +324,7 @@ check_verify(struct dkim_counts *c, struct inkan_dkim *dkim, const char *what,
 			    want[i].selector,
 			    inkan_dkim_algorithm_name(want[i].alg), EXAMPLE_T);
 		else
-			dkim_ok(c, "%s: s=%s %s pass", what, s->selector,
+			suite_ok(c, "%s: s=%s %s pass", what, s->selector,
 			    inkan_dkim_algorithm_name(s->algorithm));
 	}
 out:
@@ -336,7 +336,7 @@ out:
  * b= with those of the example's field orig.
  */
 static void
-check_resign(struct dkim_counts *c, struct inkan_dkim *dkim, const char *dir,
+check_resign(struct suite_counts *c, struct inkan_dkim *dkim, const char *dir,
     const char *keyfile, struct inkan_view orig, const struct inkan_buf *unsig)
 {
 	struct inkan_dkim_sign_options so;
@@ -351,7 +351,7 @@ check_resign(struct dkim_counts *c, struct inkan_dkim *dkim, const char *dir,
 	inkan_buf_init(&want, 4096);
 	snprintf(path, sizeof(path), "%s/%s", dir, keyfile);
 	if ((st = inkan_dkim_key_load_file(path, &key)) != INKAN_OK) {
-		dkim_fail(
+		suite_fail(
 		    c, "re-sign with %s: key: %s", keyfile, inkan_strerror(st));
 		goto out;
 	}
@@ -369,28 +369,28 @@ check_resign(struct dkim_counts *c, struct inkan_dkim *dkim, const char *dir,
 	    (st = inkan_dkim_sign_feed(s, unsig->data, unsig->len)) !=
 		INKAN_OK ||
 	    (st = inkan_dkim_sign_finish(s, &out)) != INKAN_OK) {
-		dkim_fail(c, "re-sign with %s: %s (%s)", keyfile,
+		suite_fail(c, "re-sign with %s: %s (%s)", keyfile,
 		    inkan_strerror(st), s ? inkan_dkim_sign_error(s) : "");
 		goto out;
 	}
 	tag_value(orig, "bh", &want);
 	if (!tag_value(inkan_buf_view(&out), "bh", &got) ||
 	    strcmp(inkan_buf_cstr(&got), inkan_buf_cstr(&want)) != 0)
-		dkim_fail(c, "re-sign with %s: got bh=%s, want %s", keyfile,
+		suite_fail(c, "re-sign with %s: got bh=%s, want %s", keyfile,
 		    inkan_buf_cstr(&got), inkan_buf_cstr(&want));
 	else
-		dkim_ok(c, "re-sign with %s: bh= reproduced", keyfile);
+		suite_ok(c, "re-sign with %s: bh= reproduced", keyfile);
 	tag_value(orig, "b", &want);
 	if (!tag_value(inkan_buf_view(&out), "b", &got) ||
 	    strcmp(inkan_buf_cstr(&got), inkan_buf_cstr(&want)) != 0)
-		dkim_fail(c,
+		suite_fail(c,
 		    "re-sign with %s: b= differs:\n  got  %s\n  want %s\n"
 		    "  the produced field:\n%s  the example's:\n%.*s",
 		    keyfile, inkan_buf_cstr(&got), inkan_buf_cstr(&want),
 		    inkan_buf_cstr(&out), (int)orig.len,
 		    (const char *)orig.ptr);
 	else
-		dkim_ok(c, "re-sign with %s: b= reproduced exactly", keyfile);
+		suite_ok(c, "re-sign with %s: b= reproduced exactly", keyfile);
 out:
 	inkan_dkim_sign_free(&s);
 	inkan_dkim_key_free(&key);
@@ -426,34 +426,34 @@ int
 main(void)
 {
 	char dir[4096];
-	struct dkim_counts c = { 0 };
+	struct suite_counts c = { 0 };
 	struct inkan_resolver *r = NULL;
 	struct inkan_dkim *dkim = NULL, *signer = NULL;
 	struct inkan_dkim_policy pol;
 	struct inkan_buf json, raw, crlf, sigs, unsig;
 	int n, rc = 1;
 
-	if (!dkim_suite_dir(SUITE, dir, sizeof(dir))) {
+	if (!suite_dir(SUITE, dir, sizeof(dir))) {
 		printf("skip: %s is absent\n", dir);
 		return 77;
 	}
-	inkan_buf_init(&json, DKIM_SUITE_FILE_MAX);
-	inkan_buf_init(&raw, DKIM_SUITE_FILE_MAX);
-	inkan_buf_init(&crlf, 2 * DKIM_SUITE_FILE_MAX);
-	inkan_buf_init(&sigs, DKIM_SUITE_FILE_MAX);
-	inkan_buf_init(&unsig, 2 * DKIM_SUITE_FILE_MAX);
+	inkan_buf_init(&json, SUITE_FILE_MAX);
+	inkan_buf_init(&raw, SUITE_FILE_MAX);
+	inkan_buf_init(&crlf, 2 * SUITE_FILE_MAX);
+	inkan_buf_init(&sigs, SUITE_FILE_MAX);
+	inkan_buf_init(&unsig, 2 * SUITE_FILE_MAX);
 	if (inkan_resolver_new_zone(NULL, &r) != INKAN_OK ||
-	    !dkim_read_file(dir, "dns.json", &json) ||
-	    !dkim_read_file(dir, "signed.eml", &raw) ||
+	    !suite_read_file(dir, "dns.json", &json) ||
+	    !suite_read_file(dir, "signed.eml", &raw) ||
 	    dkim_to_crlf(raw.data, raw.len, &crlf) != INKAN_OK) {
 		printf("FAIL cannot set up (resolver, dns.json, signed.eml)\n");
 		goto out;
 	}
 	if ((n = load_dns_json(&json, r)) < 2) {
-		dkim_fail(&c, "dns.json: got %d TXT records, want 3", n);
+		suite_fail(&c, "dns.json: got %d TXT records, want 3", n);
 		goto report;
 	}
-	dkim_ok(&c, "dns.json: %d TXT records loaded", n);
+	suite_ok(&c, "dns.json: %d TXT records loaded", n);
 	if (inkan_dkim_new(r, NULL, NULL, &dkim) != INKAN_OK) {
 		printf("FAIL inkan_dkim_new\n");
 		goto out;
@@ -479,7 +479,7 @@ main(void)
 	check_resign(
 	    &c, signer, dir, "private-rsa.key", nth_field(&sigs, 1), &unsig);
 report:
-	rc = dkim_report(&c);
+	rc = suite_report(&c);
 out:
 	inkan_dkim_free(&dkim);
 	inkan_dkim_free(&signer);

@@ -1,128 +1,18 @@
 /*
- * dkim_support.h: what the DKIM conformance drivers (dkim_*.c) share:
- * counting and reporting, reading suite files, line-ending conversion and
- * one-call verification. Static functions: each driver is one program.
- *
- * Every driver prints one line per check ("ok", "FAIL", "skip" with the
- * reason), then "N passed, N failed, N skipped", and exits 1 when a check
- * failed, 77 when its suite directory is absent, 0 otherwise.
+ * dkim_support.h: what the DKIM conformance drivers (dkim_*.c) share
+ * beyond suite.h (counting, reporting, suite files): line-ending
+ * conversion, one-call verification and result sets. Static functions:
+ * each driver is one program.
  */
 #ifndef INKAN_TESTS_DKIM_SUPPORT_H
 #define INKAN_TESTS_DKIM_SUPPORT_H
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <inkan/inkan.h>
 
-/* Suite files are small; this bounds a corrupt or surprising one. */
-#define DKIM_SUITE_FILE_MAX (4u * 1024 * 1024)
-
-struct dkim_counts {
-	unsigned passed, failed, skipped;
-};
-
-static inline void dkim_ok(struct dkim_counts *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static inline void
-dkim_ok(struct dkim_counts *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("ok   ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fputc('\n', stdout);
-	c->passed++;
-}
-
-static inline void dkim_fail(struct dkim_counts *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static inline void
-dkim_fail(struct dkim_counts *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("FAIL ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fputc('\n', stdout);
-	c->failed++;
-}
-
-static inline void dkim_skip(struct dkim_counts *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static inline void
-dkim_skip(struct dkim_counts *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("skip ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fputc('\n', stdout);
-	c->skipped++;
-}
-
-/* Prints the counts; the exit status for them. */
-static inline int
-dkim_report(const struct dkim_counts *c)
-{
-	printf("%u passed, %u failed, %u skipped\n", c->passed, c->failed,
-	    c->skipped);
-	return c->failed > 0 ? 1 : 0;
-}
-
-/* true when the suite directory dir (under INKAN_TESTSUITES_DIR) exists. */
-static inline bool
-dkim_suite_dir(const char *suite, char *dir, size_t size)
-{
-	struct stat st;
-
-	if (snprintf(dir, size, "%s/%s", INKAN_TESTSUITES_DIR, suite) >=
-	    (int)size)
-		return false;
-	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* Reads dir/name into out (reset first). false with a message on error. */
-static inline bool
-dkim_read_file(const char *dir, const char *name, struct inkan_buf *out)
-{
-	char path[4096];
-	uint8_t chunk[8192];
-	FILE *f;
-	size_t got;
-	bool ok = true;
-
-	inkan_buf_reset(out);
-	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >=
-	    (int)sizeof(path))
-		return false;
-	if ((f = fopen(path, "rb")) == NULL) {
-		printf("cannot open %s\n", path);
-		return false;
-	}
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (inkan_buf_append(out, chunk, got) != INKAN_OK) {
-			printf("%s: too large\n", path);
-			ok = false;
-			break;
-		}
-	if (ferror(f))
-		ok = false;
-	fclose(f);
-	/* An empty file still gets storage, so data is never NULL. */
-	return ok && inkan_buf_reserve(out, 1) == INKAN_OK;
-}
+#include "suite.h"
 
 /* Appends p[0..n) to out with every bare LF made CRLF. */
 static inline enum inkan_status

@@ -17,56 +17,29 @@
  * "ran N, passed P, failed F, skipped S". Exit 1 on a failure, 77 when the
  * suite is absent.
  */
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <inkan/dmarc.h>
 #include <inkan/inkan.h>
 
-#define SUITE_DIR INKAN_TESTSUITES_DIR "/opendmarc"
+#include "suite.h"
+
+#define SUITE "opendmarc"
 #define DEBIAN_PSL "/usr/share/publicsuffix/public_suffix_list.dat"
 
-struct counts {
-	unsigned ran, passed, failed, skipped, deviations;
+/* One table's counts, and how many of the passed are deviations. */
+struct tally {
+	struct suite_counts c;
+	unsigned deviations;
 };
 
 static void
-report(const char *suite, const struct counts *c)
+report(const char *table, const struct tally *t)
 {
-	printf("%s: ran %u, passed %u, failed %u, skipped %u (%u of the "
-	       "passed are RFC 9989 deviations)\n",
-	    suite, c->ran, c->passed, c->failed, c->skipped, c->deviations);
-}
-
-/* Reads a whole file; NULL with a message on failure. free() it. */
-static char *
-read_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (f == NULL) {
-		printf("cannot open %s: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-	    n < 16 * 1024 * 1024 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (buf = malloc((size_t)n + 1)) != NULL) {
-		if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		} else
-			buf[n] = '\0';
-	}
-	fclose(f);
-	if (buf == NULL)
-		printf("cannot read %s\n", path);
-	return buf;
+	suite_print_counts(table, &t->c);
+	printf(" (%u of the passed are RFC 9989 deviations)\n", t->deviations);
 }
 
 /*
@@ -168,14 +141,18 @@ record_status(const char *text)
 }
 
 static void
-run_records(struct counts *c)
+run_records(const char *dir, struct tally *t)
 {
-	char *data = read_file(SUITE_DIR "/dmarc-record-parse-derived.tsv");
-	char *p = data, *f[3];
+	struct inkan_buf file;
+	char *p, *f[3];
 	int n;
 
-	if (data == NULL) {
-		c->failed++;
+	inkan_buf_init(&file, SUITE_FILE_MAX);
+	if ((p = suite_read_text(
+		 dir, "dmarc-record-parse-derived.tsv", &file)) == NULL) {
+		suite_fail(
+		    &t->c, "dmarc-record-parse-derived.tsv: cannot read");
+		inkan_buf_clear(&file);
 		return;
 	}
 	while ((n = next_row(&p, f, 3)) >= 0) {
@@ -184,11 +161,9 @@ run_records(struct counts *c)
 
 		if (n == 0)
 			continue;
-		c->ran++;
 		if (n != 2) {
-			printf(
-			    "skip record row \"%s\": not two fields\n", f[0]);
-			c->skipped++;
+			suite_skip(
+			    &t->c, "record row \"%s\": not two fields", f[0]);
 			continue;
 		}
 		got = record_status(f[0]);
@@ -196,34 +171,37 @@ run_records(struct counts *c)
 		    sizeof(record_devs) / sizeof(record_devs[0]), f[0]);
 		want = dev != NULL ? dev->rfc_answer : f[1];
 		if (strcmp(got, want) != 0) {
-			printf("FAIL record \"%s\": got %s, want %s\n", f[0],
-			    got, want);
-			c->failed++;
+			suite_fail(&t->c, "record \"%s\": got %s, want %s",
+			    f[0], got, want);
 			continue;
 		}
-		c->passed++;
+		t->c.passed++;
 		if (dev != NULL) {
 			printf("deviation (RFC 9989 %s) record \"%s\": suite "
 			       "expects %s, RFC 9989 gives %s: %s\n",
 			    dev->section, f[0], f[1], dev->rfc_answer,
 			    dev->why);
-			c->deviations++;
+			t->deviations++;
 		}
 	}
-	free(data);
+	inkan_buf_clear(&file);
 }
 
 /* ---- From domains ------------------------------------------------------- */
 
 static void
-run_from(struct counts *c)
+run_from(const char *dir, struct tally *t)
 {
-	char *data = read_file(SUITE_DIR "/from-domain-extraction-derived.tsv");
-	char *p = data, *f[3];
+	struct inkan_buf file;
+	char *p, *f[3];
 	int n;
 
-	if (data == NULL) {
-		c->failed++;
+	inkan_buf_init(&file, SUITE_FILE_MAX);
+	if ((p = suite_read_text(
+		 dir, "from-domain-extraction-derived.tsv", &file)) == NULL) {
+		suite_fail(
+		    &t->c, "from-domain-extraction-derived.tsv: cannot read");
+		inkan_buf_clear(&file);
 		return;
 	}
 	while ((n = next_row(&p, f, 3)) >= 0) {
@@ -234,19 +212,17 @@ run_from(struct counts *c)
 
 		if (n == 0)
 			continue;
-		c->ran++;
 		if (n != 2) {
-			printf("skip From row \"%s\": not two fields\n", f[0]);
-			c->skipped++;
+			suite_skip(
+			    &t->c, "From row \"%s\": not two fields", f[0]);
 			continue;
 		}
 		inkan_arena_init(&arena, 1 << 20);
 		if (inkan_addr_from_domains(f[0], strlen(f[0]), NULL, 0, &arena,
 			&from) != INKAN_OK) {
-			printf("FAIL From \"%s\": inkan_addr_from_domains "
-			       "failed\n",
+			suite_fail(&t->c,
+			    "From \"%s\": inkan_addr_from_domains failed",
 			    f[0]);
-			c->failed++;
 			inkan_arena_clear(&arena);
 			continue;
 		}
@@ -259,7 +235,7 @@ run_from(struct counts *c)
 		}
 		if (from.count == INKAN_ADDR_FROM_ONE &&
 		    strcmp(first, f[1]) == 0)
-			c->passed++;
+			t->c.passed++;
 		else if (from.count == INKAN_ADDR_FROM_SEVERAL &&
 		    strcmp(first, f[1]) == 0) {
 			/* OpenDMARC takes the first address. */
@@ -269,18 +245,17 @@ run_from(struct counts *c)
 			       "validation is not possible unless the receiver "
 			       "evaluates each (INKAN_DMARC_MULTI_EACH)\n",
 			    f[0], f[1], from.ndomains);
-			c->passed++;
-			c->deviations++;
+			t->c.passed++;
+			t->deviations++;
 		} else {
-			printf("FAIL From \"%s\": got %s (%zu domains), want "
-			       "%s\n",
-			    f[0], *first != '\0' ? first : "(none)",
-			    from.ndomains, f[1]);
-			c->failed++;
+			suite_fail(&t->c,
+			    "From \"%s\": got %s (%zu domains), want %s", f[0],
+			    *first != '\0' ? first : "(none)", from.ndomains,
+			    f[1]);
 		}
 		inkan_arena_clear(&arena);
 	}
-	free(data);
+	inkan_buf_clear(&file);
 }
 
 /* ---- alignment ---------------------------------------------------------- */
@@ -296,18 +271,22 @@ static const struct deviation align_devs[] = {
 };
 
 static void
-run_alignment(struct counts *c, const char *psl, const char *psl_name)
+run_alignment(
+    const char *dir, struct tally *t, const char *psl, const char *psl_name)
 {
-	char *data = read_file(SUITE_DIR "/alignment-derived.tsv");
-	char *p = data, *f[5];
+	struct inkan_buf file;
+	char *p, *f[5];
 	struct inkan_resolver *r = NULL;
 	struct inkan_dmarc *d = NULL;
 	struct inkan_dmarc_options opt;
 	enum inkan_status st;
 	int n;
 
-	if (data == NULL) {
-		c->failed++;
+	inkan_buf_init(&file, SUITE_FILE_MAX);
+	if ((p = suite_read_text(dir, "alignment-derived.tsv", &file)) ==
+	    NULL) {
+		suite_fail(&t->c, "alignment-derived.tsv: cannot read");
+		inkan_buf_clear(&file);
 		return;
 	}
 	inkan_dmarc_options_init(&opt);
@@ -315,10 +294,9 @@ run_alignment(struct counts *c, const char *psl, const char *psl_name)
 	opt.psl_file = psl;
 	if (inkan_resolver_new_zone(NULL, &r) != INKAN_OK ||
 	    (st = inkan_dmarc_new(r, NULL, &opt, &d)) != INKAN_OK) {
-		printf("FAIL alignment: cannot load %s\n", psl);
-		c->failed++;
+		suite_fail(&t->c, "alignment: cannot load %s", psl);
 		inkan_resolver_free(&r);
-		free(data);
+		inkan_buf_clear(&file);
 		return;
 	}
 	while ((n = next_row(&p, f, 5)) >= 0) {
@@ -329,11 +307,9 @@ run_alignment(struct counts *c, const char *psl, const char *psl_name)
 
 		if (n == 0)
 			continue;
-		c->ran++;
 		if (n != 4) {
-			printf("skip alignment row \"%s\": not four fields\n",
-			    f[0]);
-			c->skipped++;
+			suite_skip(&t->c,
+			    "alignment row \"%s\": not four fields", f[0]);
 			continue;
 		}
 		mode = strcmp(f[2], "DMARC_RECORD_A_STRICT") == 0
@@ -343,62 +319,62 @@ run_alignment(struct counts *c, const char *psl, const char *psl_name)
 		/* A name that is not a domain name aligns with nothing. */
 		got = st == INKAN_OK && aligned ? "0" : "-1";
 		if (st != INKAN_OK && st != INKAN_ERR_SYNTAX) {
-			printf("FAIL alignment %s %s %s (%s): %s\n", f[0], f[1],
-			    f[2], psl_name, inkan_strerror(st));
-			c->failed++;
+			suite_fail(&t->c, "alignment %s %s %s (%s): %s", f[0],
+			    f[1], f[2], psl_name, inkan_strerror(st));
 			continue;
 		}
 		dev = find_dev(align_devs,
 		    sizeof(align_devs) / sizeof(align_devs[0]), f[0]);
 		want = dev != NULL ? dev->rfc_answer : f[3];
 		if (strcmp(got, want) != 0) {
-			printf(
-			    "FAIL alignment %s %s %s (%s): got %s, want %s\n",
-			    f[0], f[1], f[2], psl_name, got, want);
-			c->failed++;
+			suite_fail(&t->c,
+			    "alignment %s %s %s (%s): got %s, want %s", f[0],
+			    f[1], f[2], psl_name, got, want);
 			continue;
 		}
-		c->passed++;
+		t->c.passed++;
 		if (dev != NULL) {
 			printf(
 			    "deviation (RFC 9989 %s) alignment %s %s %s (%s): "
 			    "suite expects %s, RFC 9989 gives %s: %s\n",
 			    dev->section, f[0], f[1], f[2], psl_name, f[3],
 			    dev->rfc_answer, dev->why);
-			c->deviations++;
+			t->deviations++;
 		}
 	}
 	inkan_dmarc_free(&d);
 	inkan_resolver_free(&r);
-	free(data);
+	inkan_buf_clear(&file);
 }
 
 int
 main(void)
 {
-	struct counts rc = { 0 }, fc = { 0 }, ac = { 0 };
-	struct stat sb;
+	struct tally rt = { { 0, 0, 0 }, 0 }, ft = { { 0, 0, 0 }, 0 },
+		     at = { { 0, 0, 0 }, 0 };
+	struct suite_counts all = { 0, 0, 0 };
+	char dir[4096], psl[4200];
 
-	printf("suite: OpenDMARC libopendmarc/tests tables (%s)\n", SUITE_DIR);
-	if (stat(SUITE_DIR, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-		printf("SKIP: %s is not there; set INKAN_TESTSUITES_DIR at "
+	printf("suite: OpenDMARC libopendmarc/tests tables (%s/%s)\n",
+	    INKAN_TESTSUITES_DIR, SUITE);
+	if (!suite_dir(SUITE, dir, sizeof(dir))) {
+		printf("SKIP: %s/%s is not there; set INKAN_TESTSUITES_DIR at "
 		       "configure time to a directory holding opendmarc/\n",
-		    SUITE_DIR);
+		    INKAN_TESTSUITES_DIR, SUITE);
 		return 77;
 	}
-	run_records(&rc);
-	report("dmarc-record-parse-derived.tsv", &rc);
-	run_from(&fc);
-	report("from-domain-extraction-derived.tsv", &fc);
-	run_alignment(&ac, DEBIAN_PSL, "Debian's list");
-	run_alignment(
-	    &ac, SUITE_DIR "/testfiles/effective_tld_names.dat", "2012 list");
+	run_records(dir, &rt);
+	report("dmarc-record-parse-derived.tsv", &rt);
+	run_from(dir, &ft);
+	report("from-domain-extraction-derived.tsv", &ft);
+	run_alignment(dir, &at, DEBIAN_PSL, "Debian's list");
+	snprintf(psl, sizeof(psl), "%s/testfiles/effective_tld_names.dat", dir);
+	run_alignment(dir, &at, psl, "2012 list");
 	report("alignment-derived.tsv (RFC 7489 mode, Debian's list and "
 	       "the 2012 list)",
-	    &ac);
-	printf("total: ran %u, passed %u, failed %u, skipped %u\n",
-	    rc.ran + fc.ran + ac.ran, rc.passed + fc.passed + ac.passed,
-	    rc.failed + fc.failed + ac.failed,
-	    rc.skipped + fc.skipped + ac.skipped);
-	return rc.failed + fc.failed + ac.failed > 0 ? 1 : 0;
+	    &at);
+	suite_counts_add(&all, &rt.c);
+	suite_counts_add(&all, &ft.c);
+	suite_counts_add(&all, &at.c);
+	return suite_report_as("total", &all);
 }

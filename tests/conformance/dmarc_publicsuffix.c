@@ -29,12 +29,10 @@
 #include <inkan/dmarc.h>
 #include <inkan/inkan.h>
 
+#include "suite.h"
+
 #define SUITE_DIR INKAN_TESTSUITES_DIR "/publicsuffix"
 #define DEBIAN_PSL "/usr/share/publicsuffix/public_suffix_list.dat"
-
-struct counts {
-	unsigned ran, passed, failed, skipped;
-};
 
 /* Reads one quoted or null argument at *p into out; false if neither. */
 static bool
@@ -107,7 +105,8 @@ answer(struct inkan_dmarc *d, const char *input, bool input_null, char *out)
 }
 
 static int
-run(const char *psl, const char *list_name, bool counted, struct counts *c)
+run(const char *psl, const char *list_name, bool counted,
+    struct suite_counts *c)
 {
 	struct inkan_resolver *r = NULL;
 	struct inkan_dmarc *d = NULL;
@@ -141,18 +140,15 @@ run(const char *psl, const char *list_name, bool counted, struct counts *c)
 		if (strncmp(p, "checkPublicSuffix(", 18) != 0)
 			continue; /* comments, disabled cases */
 		p += 18;
-		c->ran++;
 		if (!take_arg(&p, in, sizeof(in), &in_null) ||
 		    !take_arg(&p, want, sizeof(want), &want_null)) {
-			printf("skip %s: cannot read the line\n", line);
-			c->skipped++;
+			suite_skip(c, "%s: cannot read the line", line);
 			continue;
 		}
 		st = answer(d, in, in_null, got);
 		if (!want_null && !to_alabel(want, want_a, sizeof(want_a))) {
-			printf("skip %s: libidn2 refuses the expected value\n",
-			    want);
-			c->skipped++;
+			suite_skip(
+			    c, "%s: libidn2 refuses the expected value", want);
 			continue;
 		}
 		if ((want_null && got[0] == '\0' && st != INKAN_OK) ||
@@ -176,7 +172,7 @@ run(const char *psl, const char *list_name, bool counted, struct counts *c)
 int
 main(void)
 {
-	struct counts c = { 0 }, deb = { 0 };
+	struct suite_counts c = { 0, 0, 0 }, deb = { 0, 0, 0 };
 	struct stat sb;
 	int rc;
 
@@ -190,14 +186,13 @@ main(void)
 		return 77;
 	}
 	rc = run(SUITE_DIR "/public_suffix_list.dat", "the suite's", true, &c);
-	printf("with the suite's public_suffix_list.dat: ran %u, passed %u, "
-	       "failed %u, skipped %u\n",
-	    c.ran, c.passed, c.failed, c.skipped);
+	suite_report_as("with the suite's public_suffix_list.dat", &c);
 	if (stat(DEBIAN_PSL, &sb) == 0 &&
 	    run(DEBIAN_PSL, "Debian's", false, &deb) == 0)
 		printf("(for information) with Debian's %s: ran %u, same %u, "
 		       "different %u, skipped %u\n",
-		    DEBIAN_PSL, deb.ran, deb.passed, deb.failed, deb.skipped);
+		    DEBIAN_PSL, deb.passed + deb.failed + deb.skipped,
+		    deb.passed, deb.failed, deb.skipped);
 	else
 		printf(
 		    "(for information) Debian's %s: not there\n", DEBIAN_PSL);

@@ -23,9 +23,10 @@
 #include <inkan/dmarc.h>
 #include <inkan/inkan.h>
 
-#define SPEC                                                         \
-	INKAN_TESTSUITES_DIR "/dmarc-aggregate-schemas/spec-drafts/" \
-			     "draft-ietf-dmarc-dmarcbis-41.txt"
+#include "suite.h"
+
+#define SUITE "dmarc-aggregate-schemas/spec-drafts"
+#define SPEC "draft-ietf-dmarc-dmarcbis-41.txt"
 
 /* B.4.1 and B.4.2: example.com and signing.example.com, not com. */
 static const char zone_b41[] =
@@ -140,10 +141,6 @@ static const struct msg_case msgs[] = {
 	   one domain with a record of its own: no walk is needed. */
 	{ "4.10.2 note 1", zone_4102a, "mail.example.com", "mail.example.com",
 	    "mail.example.com", true, true, "mail.example.com", 1 },
-};
-
-struct counts {
-	unsigned ran, passed, failed, skipped;
 };
 
 static struct inkan_dmarc *
@@ -283,71 +280,45 @@ out:
 	return ok;
 }
 
-/* The RFC text, to tie each case to it; NULL when absent. */
-static char *
-read_spec(void)
-{
-	FILE *f = fopen(SPEC, "rb");
-	char *buf;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0 ||
-	    (buf = malloc((size_t)n + 1)) == NULL) {
-		fclose(f);
-		return NULL;
-	}
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 int
 main(void)
 {
-	struct counts c = { 0 };
-	char *spec;
+	struct suite_counts c = { 0, 0, 0 };
+	struct inkan_buf file;
+	char dir[4096], *spec;
 	size_t i;
 
 	printf("suite: RFC 9989 tree-walk examples (B.4, 4.10, 4.10.2) from "
-	       "%s\n",
-	    SPEC);
-	if ((spec = read_spec()) == NULL) {
-		printf("SKIP: %s is not there\n", SPEC);
+	       "%s/%s/%s\n",
+	    INKAN_TESTSUITES_DIR, SUITE, SPEC);
+	inkan_buf_init(&file, SUITE_FILE_MAX);
+	/* The RFC text, to tie each case to it. */
+	if (!suite_dir(SUITE, dir, sizeof(dir)) ||
+	    (spec = suite_read_text(dir, SPEC, &file)) == NULL) {
+		printf("SKIP: %s/%s/%s is not there\n", INKAN_TESTSUITES_DIR,
+		    SUITE, SPEC);
+		inkan_buf_clear(&file);
 		return 77;
 	}
 	for (i = 0; i < sizeof(walks) / sizeof(walks[0]); i++) {
-		c.ran++;
-		if (strstr(spec, walks[i].domain) == NULL) {
-			printf("skip %s: the RFC text does not mention %s\n",
+		if (strstr(spec, walks[i].domain) == NULL)
+			suite_skip(&c, "%s: the RFC text does not mention %s",
 			    walks[i].name, walks[i].domain);
-			c.skipped++;
-		} else if (check_walk(&walks[i]))
+		else if (check_walk(&walks[i]))
 			c.passed++;
 		else
 			c.failed++;
 	}
 	for (i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++) {
-		c.ran++;
-		if (strstr(spec, msgs[i].author) == NULL) {
-			printf("skip message %s: the RFC text does not mention "
-			       "%s\n",
+		if (strstr(spec, msgs[i].author) == NULL)
+			suite_skip(&c,
+			    "message %s: the RFC text does not mention %s",
 			    msgs[i].name, msgs[i].author);
-			c.skipped++;
-		} else if (check_msg(&msgs[i]))
+		else if (check_msg(&msgs[i]))
 			c.passed++;
 		else
 			c.failed++;
 	}
-	free(spec);
-	printf("ran %u, passed %u, failed %u, skipped %u\n", c.ran, c.passed,
-	    c.failed, c.skipped);
-	return c.failed > 0 ? 1 : 0;
+	inkan_buf_clear(&file);
+	return suite_report(&c);
 }

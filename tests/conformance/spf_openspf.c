@@ -12,7 +12,7 @@
  * resolver answers for each name (to check the zone data itself).
  *
  * Output: a line for every failure, every deviation and every skip, then
- * per suite "N passed, N failed, N skipped". Exit status 1 when anything
+ * per suite "ran N, passed P, failed F, skipped S". Exit status 1 when anything
  * failed, 77 (ctest's SKIP_RETURN_CODE) when the suites are absent, 0
  * otherwise.
  *
@@ -78,11 +78,10 @@
 
 #include <inkan/inkan.h>
 
-#ifndef INKAN_TESTSUITES_DIR
-#define INKAN_TESTSUITES_DIR "../shared/testsuites"
-#endif
+#include "suite.h"
+#include "suite_yaml.h"
 
-#define SUITE_DIR INKAN_TESTSUITES_DIR "/spf-openspf"
+#define SUITE "spf-openspf"
 #define ZONE_TTL 3600u
 /* A TXT character-string is at most 255 bytes (RFC 1035 3.3). */
 #define TXT_STRING_MAX 255
@@ -127,10 +126,9 @@ static const struct deviation deviations[] = {
 
 /* ---- small helpers ------------------------------------------------------ */
 
-struct counts {
-	unsigned passed;
-	unsigned failed;
-	unsigned skipped;
+/* One suite's counts, and how many of the passed are deviations. */
+struct tally {
+	struct suite_counts c;
 	unsigned deviations;
 };
 
@@ -176,33 +174,6 @@ put_escaped_cstr(FILE *f, const char *s)
 }
 
 /* ---- YAML --------------------------------------------------------------- */
-
-static yaml_node_t *
-node(yaml_document_t *doc, int id)
-{
-	return yaml_document_get_node(doc, id);
-}
-
-/* The value of key in mapping m, or NULL. */
-static yaml_node_t *
-map_get(yaml_document_t *doc, yaml_node_t *m, const char *key)
-{
-	yaml_node_pair_t *p;
-
-	if (m == NULL || m->type != YAML_MAPPING_NODE)
-		return NULL;
-	for (p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = node(doc, p->key);
-
-		if (k != NULL && k->type == YAML_SCALAR_NODE &&
-		    strlen(key) == k->data.scalar.length &&
-		    memcmp(k->data.scalar.value, key, k->data.scalar.length) ==
-			0)
-			return node(doc, p->value);
-	}
-	return NULL;
-}
 
 static bool
 is_scalar(const yaml_node_t *n, const char *s)
@@ -340,7 +311,7 @@ txt_rdata(yaml_document_t *doc, yaml_node_t *v, struct inkan_buf *rdata)
 			size_t off = 0;
 
 			inkan_buf_reset(&s);
-			ok = scalar_bytes(node(doc, *it), &s);
+			ok = scalar_bytes(suite_yaml_node(doc, *it), &s);
 			do {
 				size_t k = s.len - off > TXT_STRING_MAX
 				    ? TXT_STRING_MAX
@@ -462,10 +433,10 @@ add_item(struct inkan_resolver *r, yaml_document_t *doc, const char *name,
 		if (v->type != YAML_SEQUENCE_NODE ||
 		    v->data.sequence.items.top - v->data.sequence.items.start !=
 			2 ||
-		    (a = scalar_dup(
-			 node(doc, v->data.sequence.items.start[0]))) == NULL ||
-		    (b = scalar_dup(
-			 node(doc, v->data.sequence.items.start[1]))) == NULL)
+		    (a = scalar_dup(suite_yaml_node(
+			 doc, v->data.sequence.items.start[0]))) == NULL ||
+		    (b = scalar_dup(suite_yaml_node(
+			 doc, v->data.sequence.items.start[1]))) == NULL)
 			goto bad;
 		errno = 0;
 		pref = strtoul(a, &end, 10);
@@ -524,7 +495,7 @@ load_name(struct inkan_resolver *r, yaml_document_t *doc, const char *name,
 	max = 0;
 	for (it = l->data.sequence.items.start; it < l->data.sequence.items.top;
 	     it++) {
-		yaml_node_t *e = node(doc, *it);
+		yaml_node_t *e = suite_yaml_node(doc, *it);
 
 		max += e != NULL && e->type == YAML_MAPPING_NODE
 		    ? (size_t)(e->data.mapping.pairs.top -
@@ -534,7 +505,7 @@ load_name(struct inkan_resolver *r, yaml_document_t *doc, const char *name,
 	items = xcalloc(max + 1, sizeof(*items));
 	for (it = l->data.sequence.items.start;
 	     ok && it < l->data.sequence.items.top; it++) {
-		yaml_node_t *e = node(doc, *it);
+		yaml_node_t *e = suite_yaml_node(doc, *it);
 		yaml_node_pair_t *p;
 
 		if (is_scalar(e, "TIMEOUT")) {
@@ -551,8 +522,8 @@ load_name(struct inkan_resolver *r, yaml_document_t *doc, const char *name,
 		}
 		for (p = e->data.mapping.pairs.start;
 		     p < e->data.mapping.pairs.top; p++) {
-			yaml_node_t *k = node(doc, p->key),
-				    *v = node(doc, p->value);
+			yaml_node_t *k = suite_yaml_node(doc, p->key),
+				    *v = suite_yaml_node(doc, p->value);
 			enum inkan_dns_type t;
 			char *tn = scalar_dup(k);
 
@@ -730,7 +701,7 @@ load_zone(yaml_document_t *doc, yaml_node_t *zonedata, const struct options *o,
 	}
 	for (p = zonedata->data.mapping.pairs.start;
 	     p < zonedata->data.mapping.pairs.top; p++) {
-		char *name = scalar_dup(node(doc, p->key));
+		char *name = scalar_dup(suite_yaml_node(doc, p->key));
 		bool ok;
 
 		if (name == NULL) {
@@ -739,7 +710,8 @@ load_zone(yaml_document_t *doc, yaml_node_t *zonedata, const struct options *o,
 			inkan_resolver_free(&r);
 			return NULL;
 		}
-		ok = load_name(r, doc, name, node(doc, p->value), err, errsize);
+		ok = load_name(
+		    r, doc, name, suite_yaml_node(doc, p->value), err, errsize);
 		free(name);
 		if (!ok) {
 			inkan_resolver_free(&r);
@@ -749,7 +721,7 @@ load_zone(yaml_document_t *doc, yaml_node_t *zonedata, const struct options *o,
 	if (o->zones) {
 		for (p = zonedata->data.mapping.pairs.start;
 		     p < zonedata->data.mapping.pairs.top; p++) {
-			char *name = scalar_dup(node(doc, p->key));
+			char *name = scalar_dup(suite_yaml_node(doc, p->key));
 
 			dump_name(r, name);
 			free(name);
@@ -968,7 +940,7 @@ struct scenario {
 
 static void
 run_test(const struct scenario *sc, yaml_document_t *doc, const char *id,
-    yaml_node_t *t, const struct options *o, struct counts *c)
+    yaml_node_t *t, const struct options *o, struct tally *ty)
 {
 	struct inkan_spf_request req;
 	struct inkan_spf *spf = NULL;
@@ -978,13 +950,13 @@ run_test(const struct scenario *sc, yaml_document_t *doc, const char *id,
 	     *exp = NULL, *results[RESULTS_MAX] = { NULL }, *why = NULL,
 	     *devwords = NULL, *why4408 = NULL;
 	const struct deviation *dev = NULL;
-	yaml_node_t *res = map_get(doc, t, "result"), *sp;
+	yaml_node_t *res = suite_yaml_get(doc, t, "result"), *sp;
 	enum inkan_status st;
 	size_t i;
 	bool ok;
 
 	memset(&req, 0, sizeof(req));
-	sp = map_get(doc, t, "spec");
+	sp = suite_yaml_get(doc, t, "spec");
 	if (sp != NULL && sp->type == YAML_SEQUENCE_NODE) {
 		/* Several sections: "4.3/1, 5/10/3". */
 		struct inkan_buf b;
@@ -995,7 +967,7 @@ run_test(const struct scenario *sc, yaml_document_t *doc, const char *id,
 		     it < sp->data.sequence.items.top; it++) {
 			if (b.len > 0)
 				inkan_buf_append_cstr(&b, ", ");
-			scalar_bytes(node(doc, *it), &b);
+			scalar_bytes(suite_yaml_node(doc, *it), &b);
 		}
 		if (b.err == INKAN_OK)
 			spec = (char *)inkan_buf_steal(&b, NULL);
@@ -1004,16 +976,15 @@ run_test(const struct scenario *sc, yaml_document_t *doc, const char *id,
 		spec = scalar_dup(sp);
 	}
 	if (sc->resolver == NULL) {
-		printf("skip %s \"%s\" %s: %s\n", sc->suite, sc->description,
-		    id, sc->zone_error);
-		c->skipped++;
+		suite_skip(&ty->c, "%s \"%s\" %s: %s", sc->suite,
+		    sc->description, id, sc->zone_error);
 		goto out;
 	}
-	host = scalar_dup(map_get(doc, t, "host"));
-	helo = scalar_dup(map_get(doc, t, "helo"));
-	mailfrom = scalar_dup(map_get(doc, t, "mailfrom"));
-	if (map_get(doc, t, "explanation") != NULL)
-		exp = scalar_dup(map_get(doc, t, "explanation"));
+	host = scalar_dup(suite_yaml_get(doc, t, "host"));
+	helo = scalar_dup(suite_yaml_get(doc, t, "helo"));
+	mailfrom = scalar_dup(suite_yaml_get(doc, t, "mailfrom"));
+	if (suite_yaml_get(doc, t, "explanation") != NULL)
+		exp = scalar_dup(suite_yaml_get(doc, t, "explanation"));
 	if (res != NULL && res->type == YAML_SEQUENCE_NODE) {
 		yaml_node_item_t *it;
 
@@ -1021,7 +992,7 @@ run_test(const struct scenario *sc, yaml_document_t *doc, const char *id,
 		     it < res->data.sequence.items.top &&
 		     w.nresults < RESULTS_MAX;
 		     it++) {
-			char *r = scalar_dup(node(doc, *it));
+			char *r = scalar_dup(suite_yaml_node(doc, *it));
 
 			if (r == NULL)
 				continue;
@@ -1033,17 +1004,17 @@ run_test(const struct scenario *sc, yaml_document_t *doc, const char *id,
 	}
 	w.explanation = exp;
 	if (host == NULL || w.nresults == 0) {
-		printf("skip %s \"%s\" %s: no host or no result in the test\n",
-		    sc->suite, sc->description, id);
-		c->skipped++;
+		suite_skip(&ty->c,
+		    "%s \"%s\" %s: no host or no result in the test", sc->suite,
+		    sc->description, id);
 		goto out;
 	}
 	if (inkan_spf_ip_parse(host, &req.ip) != INKAN_OK) {
-		printf("FAIL %s \"%s\" %s: host %s does not parse as an "
-		       "address (spec %s)\n",
+		suite_fail(&ty->c,
+		    "%s \"%s\" %s: host %s does not parse as an address "
+		    "(spec %s)",
 		    sc->suite, sc->description, id, host,
 		    spec != NULL ? spec : "?");
-		c->failed++;
 		goto out;
 	}
 	req.helo = helo;
@@ -1051,10 +1022,10 @@ run_test(const struct scenario *sc, yaml_document_t *doc, const char *id,
 	if ((st = inkan_spf_new(sc->resolver, NULL, &spf)) != INKAN_OK ||
 	    (st = inkan_spf_check(spf, &req, INKAN_SPF_TRACE, &v)) !=
 		INKAN_OK) {
-		printf("FAIL %s \"%s\" %s: inkan_spf_check: %s (spec %s)\n",
-		    sc->suite, sc->description, id, inkan_strerror(st),
+		suite_fail(&ty->c,
+		    "%s \"%s\" %s: inkan_spf_check: %s (spec %s)", sc->suite,
+		    sc->description, id, inkan_strerror(st),
 		    spec != NULL ? spec : "?");
-		c->failed++;
 		goto out;
 	}
 	ok = verdict_matches(v, &req, &w, &why);
@@ -1075,21 +1046,18 @@ run_test(const struct scenario *sc, yaml_document_t *doc, const char *id,
 			       "as RFC 7208 says: %s\n",
 			    dev->section, sc->suite, sc->description, id,
 			    why4408 != NULL ? why4408 : "mismatch", dev->why);
-			c->deviations++;
+			ty->deviations++;
 		}
 	}
-	if (ok) {
-		c->passed++;
-		if (o->verbose) {
-			printf("ok %s \"%s\" %s: %s (spec %s)\n", sc->suite,
-			    sc->description, id,
-			    inkan_spf_result_name(v->result),
-			    spec != NULL ? spec : "?");
-			print_trace(v);
-		}
+	if (ok && !o->verbose) {
+		ty->c.passed++;
+	} else if (ok) {
+		suite_ok(&ty->c, "%s \"%s\" %s: %s (spec %s)", sc->suite,
+		    sc->description, id, inkan_spf_result_name(v->result),
+		    spec != NULL ? spec : "?");
+		print_trace(v);
 	} else {
-		c->failed++;
-		printf("FAIL %s \"%s\" %s: %s%s (spec %s)\n", sc->suite,
+		suite_fail(&ty->c, "%s \"%s\" %s: %s%s (spec %s)", sc->suite,
 		    sc->description, id, why != NULL ? why : "mismatch",
 		    dev != NULL ? " (per the RFC 7208 deviation entry)" : "",
 		    spec != NULL ? spec : "?");
@@ -1119,7 +1087,7 @@ out:
 /* Runs one scenario (YAML document). */
 static void
 run_scenario(const char *suite, bool rfc4408, yaml_document_t *doc,
-    const struct options *o, struct counts *c)
+    const struct options *o, struct tally *ty)
 {
 	yaml_node_t *root = yaml_document_get_root_node(doc), *tests;
 	struct scenario sc = { suite, rfc4408, NULL, NULL, NULL };
@@ -1129,32 +1097,32 @@ run_scenario(const char *suite, bool rfc4408, yaml_document_t *doc,
 
 	if (root == NULL)
 		return; /* an empty document */
-	tests = map_get(doc, root, "tests");
+	tests = suite_yaml_get(doc, root, "tests");
 	if (tests == NULL || tests->type != YAML_MAPPING_NODE) {
-		printf("FAIL %s: a scenario without tests\n", suite);
-		c->failed++;
+		suite_fail(&ty->c, "%s: a scenario without tests", suite);
 		return;
 	}
 	for (p = tests->data.mapping.pairs.start;
 	     !any && p < tests->data.mapping.pairs.top; p++)
-		any = is_scalar(node(doc, p->key), o->only_id);
+		any = is_scalar(suite_yaml_node(doc, p->key), o->only_id);
 	if (!any)
 		return;
-	sc.description = scalar_dup(map_get(doc, root, "description"));
+	sc.description = scalar_dup(suite_yaml_get(doc, root, "description"));
 	if (sc.description == NULL)
 		sc.description = strdup("?");
 	if (o->zones)
 		printf("scenario %s \"%s\":\n", suite, sc.description);
 	sc.resolver = load_zone(
-	    doc, map_get(doc, root, "zonedata"), o, zerr, sizeof(zerr));
+	    doc, suite_yaml_get(doc, root, "zonedata"), o, zerr, sizeof(zerr));
 	sc.zone_error = zerr;
 	for (p = tests->data.mapping.pairs.start;
 	     p < tests->data.mapping.pairs.top; p++) {
-		char *id = scalar_dup(node(doc, p->key));
+		char *id = scalar_dup(suite_yaml_node(doc, p->key));
 
 		if (id != NULL &&
 		    (o->only_id == NULL || strcmp(id, o->only_id) == 0))
-			run_test(&sc, doc, id, node(doc, p->value), o, c);
+			run_test(&sc, doc, id, suite_yaml_node(doc, p->value),
+			    o, ty);
 		free(id);
 	}
 	inkan_resolver_free(&sc.resolver);
@@ -1167,7 +1135,7 @@ run_scenario(const char *suite, bool rfc4408, yaml_document_t *doc,
  */
 static bool
 run_file(const char *path, const char *suite, bool rfc4408,
-    const struct options *o, struct counts *c)
+    const struct options *o, struct tally *ty)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
@@ -1175,9 +1143,8 @@ run_file(const char *path, const char *suite, bool rfc4408,
 	bool ok = true;
 
 	if (f == NULL) {
-		printf("FAIL %s: cannot open %s: %s\n", suite, path,
+		suite_fail(&ty->c, "%s: cannot open %s: %s", suite, path,
 		    strerror(errno));
-		c->failed++;
 		return false;
 	}
 	if (!yaml_parser_initialize(&parser)) {
@@ -1190,16 +1157,16 @@ run_file(const char *path, const char *suite, bool rfc4408,
 		bool empty;
 
 		if (!yaml_parser_load(&parser, &doc)) {
-			printf("FAIL %s: YAML error in %s at line %zu: %s\n",
-			    suite, path, parser.problem_mark.line + 1,
+			suite_fail(&ty->c,
+			    "%s: YAML error in %s at line %zu: %s", suite, path,
+			    parser.problem_mark.line + 1,
 			    parser.problem != NULL ? parser.problem : "?");
-			c->failed++;
 			ok = false;
 			break;
 		}
 		empty = yaml_document_get_root_node(&doc) == NULL;
 		if (!empty)
-			run_scenario(suite, rfc4408, &doc, o, c);
+			run_scenario(suite, rfc4408, &doc, o, ty);
 		yaml_document_delete(&doc);
 		if (empty)
 			break; /* libyaml: an empty document ends the stream */
@@ -1209,17 +1176,17 @@ run_file(const char *path, const char *suite, bool rfc4408,
 	return ok;
 }
 
-static void
-print_counts(const char *suite, const struct counts *c)
+/* Prints a suite's counts; the exit status for them. */
+static int
+print_counts(const char *suite, const struct tally *ty)
 {
 	printf("%s suite:\n", suite);
-	if (c->deviations > 0)
+	if (ty->deviations > 0)
 		printf("%s: %u deviations from the RFC 4408 suite where RFC "
 		       "7208 changed the behaviour, each checked against RFC "
 		       "7208 and counted as passed\n",
-		    suite, c->deviations);
-	printf("%u passed, %u failed, %u skipped\n", c->passed, c->failed,
-	    c->skipped);
+		    suite, ty->deviations);
+	return suite_report(&ty->c);
 }
 
 static int
@@ -1239,12 +1206,12 @@ main(int argc, char **argv)
 		const char *suite;
 		bool rfc4408;
 	} suites[] = {
-		{ SUITE_DIR "/rfc7208-tests.yml", "rfc7208", false },
-		{ SUITE_DIR "/rfc4408-tests.yml", "rfc4408", true },
+		{ "rfc7208-tests.yml", "rfc7208", false },
+		{ "rfc4408-tests.yml", "rfc4408", true },
 	};
 	struct options o = { false, false, NULL };
 	const char *file = NULL;
-	struct stat sb;
+	char dir[4096], path[4200];
 	bool failed = false;
 	size_t i;
 	int a;
@@ -1264,28 +1231,26 @@ main(int argc, char **argv)
 			o.only_id = argv[a];
 	}
 	if (file != NULL) {
-		struct counts c = { 0, 0, 0, 0 };
+		struct tally ty = { { 0, 0, 0 }, 0 };
 		bool r4408 = strstr(file, "4408") != NULL;
 		const char *suite = r4408 ? "rfc4408" : "rfc7208";
 
-		run_file(file, suite, r4408, &o, &c);
-		print_counts(suite, &c);
-		return c.failed > 0 ? 1 : 0;
+		run_file(file, suite, r4408, &o, &ty);
+		return print_counts(suite, &ty);
 	}
-	if (stat(SUITE_DIR, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-		printf("SKIP: the SPF test suites are not there (%s: %s); "
+	if (!suite_dir(SUITE, dir, sizeof(dir))) {
+		printf("SKIP: the SPF test suites are not there (%s/%s); "
 		       "set INKAN_TESTSUITES_DIR at configure time to a "
 		       "directory holding spf-openspf/\n",
-		    SUITE_DIR, strerror(errno != 0 ? errno : ENOTDIR));
+		    INKAN_TESTSUITES_DIR, SUITE);
 		return 77;
 	}
 	for (i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
-		struct counts c = { 0, 0, 0, 0 };
+		struct tally ty = { { 0, 0, 0 }, 0 };
 
-		run_file(
-		    suites[i].file, suites[i].suite, suites[i].rfc4408, &o, &c);
-		print_counts(suites[i].suite, &c);
-		failed = failed || c.failed > 0;
+		snprintf(path, sizeof(path), "%s/%s", dir, suites[i].file);
+		run_file(path, suites[i].suite, suites[i].rfc4408, &o, &ty);
+		failed = print_counts(suites[i].suite, &ty) != 0 || failed;
 	}
 	return failed ? 1 : 0;
 }

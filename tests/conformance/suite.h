@@ -78,14 +78,45 @@ suite_skip(struct suite_counts *c, const char *fmt, ...)
 	c->skipped++;
 }
 
-/* Prints the counts; the exit status for them. */
+/* Adds c to *sum, for a total over several files or passes. */
+static inline void
+suite_counts_add(struct suite_counts *sum, const struct suite_counts *c)
+{
+	sum->passed += c->passed;
+	sum->failed += c->failed;
+	sum->skipped += c->skipped;
+}
+
+/*
+ * Prints "WHAT: ran N, passed P, failed F, skipped S" (no "WHAT: " when
+ * what is NULL) without ending the line, so that a driver can add a note
+ * about its file or pass before the newline.
+ */
+static inline void
+suite_print_counts(const char *what, const struct suite_counts *c)
+{
+	if (what != NULL)
+		printf("%s: ", what);
+	printf("ran %u, passed %u, failed %u, skipped %u",
+	    c->passed + c->failed + c->skipped, c->passed, c->failed,
+	    c->skipped);
+}
+
+/* Prints the counts as a line, after "WHAT: " unless what is NULL; the
+   exit status for them. */
+static inline int
+suite_report_as(const char *what, const struct suite_counts *c)
+{
+	suite_print_counts(what, c);
+	fputc('\n', stdout);
+	return c->failed > 0 ? 1 : 0;
+}
+
+/* Prints the counts as a line; the exit status for them. */
 static inline int
 suite_report(const struct suite_counts *c)
 {
-	printf("ran %u, passed %u, failed %u, skipped %u\n",
-	    c->passed + c->failed + c->skipped, c->passed, c->failed,
-	    c->skipped);
-	return c->failed > 0 ? 1 : 0;
+	return suite_report_as(NULL, c);
 }
 
 /* true when the suite directory dir (under INKAN_TESTSUITES_DIR) exists. */
@@ -129,6 +160,41 @@ suite_read_file(const char *dir, const char *name, struct inkan_buf *out)
 	fclose(f);
 	/* An empty file still gets storage, so data is never NULL. */
 	return ok && inkan_buf_reserve(out, 1) == INKAN_OK;
+}
+
+/*
+ * Reads dir/name as text into out (reset first) and NUL-terminates it.
+ * Returns the text (out's storage: valid until out changes), NULL with a
+ * message on error.
+ */
+static inline char *
+suite_read_text(const char *dir, const char *name, struct inkan_buf *out)
+{
+	if (!suite_read_file(dir, name, out) ||
+	    inkan_buf_append_byte(out, '\0') != INKAN_OK)
+		return NULL;
+	return (char *)out->data;
+}
+
+/*
+ * Splits line (NUL-terminated, modified in place) at tabs into at most
+ * max fields; what follows the max-th field's tab is ignored. Returns the
+ * field count.
+ */
+static inline size_t
+suite_split_tabs(char *line, char **f, size_t max)
+{
+	size_t n = 0;
+	char *t;
+
+	while (n < max) {
+		f[n++] = line;
+		if ((t = strchr(line, '\t')) == NULL)
+			break;
+		*t = '\0';
+		line = t + 1;
+	}
+	return n;
 }
 
 #endif

@@ -691,6 +691,23 @@ test_options(void **state)
 	assert_non_null(strstr(inkan_buf_cstr(&m),
 	    "ARC-Authentication-Results: i=1; nobody.example; none\r\n"));
 	inkan_buf_clear(&m);
+
+	/* A quoted authserv-id is the same id (RFC 8601 2.2: authserv-id =
+	   value, a token or quoted-string): its results go into the AAR. */
+	inkan_buf_init(&m, MSG_MAX);
+	inkan_buf_append_cstr(&m,
+	    "Authentication-Results: \"quoted.example\"; "
+	    "spf=pass smtp.mailfrom=a@example.com\r\n");
+	inkan_buf_append(&m, message, sizeof(message) - 1);
+	inkan_arc_seal_options_init(&o);
+	o.authserv_id = "quoted.example";
+	o.timestamp = 1;
+	assert_int_equal(
+	    seal_with(fx->arc, fx->keys[1], domains[1], &o, &m, &added),
+	    INKAN_OK);
+	assert_non_null(strstr(inkan_buf_cstr(&m),
+	    "ARC-Authentication-Results: i=1; quoted.example; spf=pass"));
+	inkan_buf_clear(&m);
 }
 
 /* LF line endings in and out with INKAN_DKIM_ALLOW_LF. */
