@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <inkan/audit.h>
@@ -18,6 +19,8 @@
 
 /* A policy file given with --mta-sts-policy is at most this big. */
 #define CHECK_POLICY_FILE_MAX (64u * 1024)
+/* A state file: an id line and a policy. */
+#define CHECK_STATE_FILE_MAX (CHECK_POLICY_FILE_MAX + 256)
 /* Reports are far smaller; this only bounds the buffer. */
 #define CHECK_OUTPUT_MAX (64u * 1024 * 1024)
 
@@ -29,7 +32,8 @@ check_usage(FILE *f)
 	    "[--no-fetch]\n"
 	    "                   [--json] [--html FILE] [--fail-on SEVERITY]\n"
 	    "                   [--mta-sts-policy DOMAIN=FILE]...\n"
-	    "                   [--zone FILE]... [--overlay FILE]...\n"
+	    "                   [--zone FILE]... [--overlay FILE]... "
+	    "[--state DIR]\n"
 	    "\n"
 	    "Audits what DOMAIN publishes for mail: MX, SPF, DKIM keys, "
 	    "DMARC, MTA-STS,\n"
@@ -66,6 +70,10 @@ check_usage(FILE *f)
 	    "                      as if it had been fetched)\n"
 	    "  --overlay FILE      this zone file first, live DNS for the "
 	    "rest\n"
+	    "  --state DIR         remember the MTA-STS id= and policy in "
+	    "DIR/DOMAIN.mta-sts\n"
+	    "                      and report a policy changed under the "
+	    "same id=\n"
 	    "\n"
 	    "Example:\n"
 	    "  inkan check --zone examples/demo.zone good.example\n"
@@ -234,6 +242,117 @@ add_policy(const char *arg, struct inkan_audit_policy *p, struct inkan_buf *b)
 }
 
 /*
+ * domain (one trailing dot allowed) lowercased into name[0..size) when
+ * it is a host name: letters, digits, '-', and dots between labels, so
+ * that a file named after it cannot leave its folder. Returns false for
+ * anything else.
+ */
+static bool
+host_file_name(const char *domain, char *name, size_t size)
+{
+	size_t n = strlen(domain), i;
+
+	if (n > 0 && domain[n - 1] == '.')
+		n--;
+	if (n == 0 || n >= size)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = domain[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+			c == '-' || (c == '.' && i > 0 && name[i - 1] != '.')))
+			return false;
+		name[i] = c;
+	}
+	name[n] = '\0';
+	return true;
+}
+
+/*
+ * Reads DIR/<domain>.mta-sts, what --state kept from the last run: the
+ * record's id= on the first line, the policy bytes after it. Sets *id_r
+ * (malloc'd) and *policy_r, *len_r (inside b) when there is one; nothing
+ * when there is none or it is not of that form (with a warning). Returns
+ * 0 or an exit status.
+ */
+static int
+state_read(const char *path, struct inkan_buf *b, char **id_r,
+    const uint8_t **policy_r, size_t *len_r)
+{
+	const uint8_t *nl;
+	size_t idlen;
+	int rc;
+
+	if (access(path, F_OK) != 0)
+		return 0;
+	if ((rc = read_file(path, b)) != 0)
+		return rc;
+	nl = b->len > 0 ? memchr(b->data, '\n', b->len) : NULL;
+	idlen = nl != NULL ? (size_t)(nl - b->data) : 0;
+	if (idlen > 0 && b->data[idlen - 1] == '\r')
+		idlen--;
+	if (nl == NULL || idlen == 0 || memchr(b->data, '\0', idlen) != NULL) {
+		cli_warn("%s: not a state file (an id line, then the "
+			 "policy): ignored",
+		    path);
+		return 0;
+	}
+	if ((*id_r = strndup((const char *)b->data, idlen)) == NULL) {
+		cli_warn("out of memory");
+		return EX_OSERR;
+	}
+	*policy_r = nl + 1;
+	*len_r = b->len - (size_t)(nl + 1 - b->data);
+	return 0;
+}
+
+/*
+ * Writes id and the policy to path for the next run, atomically: a
+ * temporary file beside it, then rename(2). Returns 0 or EX_CANTCREAT.
+ */
+static int
+state_write(const char *dir, const char *path, const char *id,
+    const uint8_t *policy, size_t len)
+{
+	char tmp[4096];
+	FILE *f = NULL;
+	int fd;
+
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		cli_warn("%s: %s", dir, strerror(errno));
+		return EX_CANTCREAT;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
+		cli_warn("%s: name too long", path);
+		return EX_CANTCREAT;
+	}
+	if ((fd = mkstemp(tmp)) < 0 || (f = fdopen(fd, "wb")) == NULL) {
+		cli_warn("%s: %s", tmp, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		return EX_CANTCREAT;
+	}
+	if (fprintf(f, "%s\n", id) < 0 ||
+	    (len > 0 && fwrite(policy, 1, len, f) != len) || fflush(f) != 0 ||
+	    fsync(fileno(f)) != 0) {
+		cli_warn("%s: write error", tmp);
+		fclose(f);
+		unlink(tmp);
+		return EX_CANTCREAT;
+	}
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		cli_warn("%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return EX_CANTCREAT;
+	}
+	return 0;
+}
+
+/*
  * Offline, a domain's MTA-STS policy may sit beside a zone file, as
  * mta-sts/<domain>.txt (lowercase, no trailing dot): the stand-in for
  * https://mta-sts.<domain>/.well-known/mta-sts.txt, so that a what-if world
@@ -246,25 +365,12 @@ zone_policy(const struct cli_opts *o, const char *domain,
     struct inkan_audit_policy *p, struct inkan_buf *b)
 {
 	char name[256], path[4096];
-	size_t n = strlen(domain), i, z;
+	size_t z;
 	int rc;
 
-	if (n > 0 && domain[n - 1] == '.')
-		n--;
-	if (n == 0 || n >= sizeof(name))
+	/* A host name only: nothing that could leave the folder. */
+	if (!host_file_name(domain, name, sizeof(name)))
 		return 0;
-	for (i = 0; i < n; i++) {
-		char c = domain[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		/* A host name only: nothing that could leave the folder. */
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-			c == '-' || (c == '.' && i > 0 && name[i - 1] != '.')))
-			return 0;
-		name[i] = c;
-	}
-	name[n] = '\0';
 	for (z = 0; z < o->nzones; z++) {
 		const char *slash = strrchr(o->zones[z], '/');
 		int dlen = slash != NULL ? (int)(slash - o->zones[z]) : 1;
@@ -320,8 +426,12 @@ cli_cmd_check(int argc, char **argv, const struct cli_opts *o)
 	const char **selectors = NULL;
 	struct inkan_audit_policy *policies = NULL;
 	struct inkan_buf *bodies = NULL;
+	struct inkan_buf state;
 	size_t nselectors = 0, npolicies = 0, i;
 	const char *domain = NULL, *html = NULL, *val = NULL;
+	const char *state_dir = NULL;
+	char state_path[4096], state_name[256];
+	char *prev_id = NULL;
 	enum inkan_audit_severity fail_on = INKAN_AUDIT_INFO;
 	bool has_fail_on = false, no_fetch = false;
 	struct inkan_buf out;
@@ -330,6 +440,7 @@ cli_cmd_check(int argc, char **argv, const struct cli_opts *o)
 
 	inkan_audit_options_init(&opt);
 	inkan_buf_init(&out, CHECK_OUTPUT_MAX);
+	inkan_buf_init(&state, CHECK_STATE_FILE_MAX);
 	if ((selectors = calloc((size_t)argc, sizeof(*selectors))) == NULL ||
 	    (policies = calloc((size_t)argc, sizeof(*policies))) == NULL ||
 	    (bodies = calloc((size_t)argc, sizeof(*bodies))) == NULL) {
@@ -383,6 +494,13 @@ cli_cmd_check(int argc, char **argv, const struct cli_opts *o)
 				goto out;
 			}
 			npolicies++;
+		} else if ((m = opt_value(argc, argv, &k, "--state", &val)) !=
+		    0) {
+			if (m < 0 || *val == '\0') {
+				rc = cli_usage("--state needs a DIR");
+				goto out;
+			}
+			state_dir = val;
 		} else if (strcmp(a, "--no-probe") == 0) {
 			opt.probe_selectors = false;
 		} else if (strcmp(a, "--no-fetch") == 0) {
@@ -401,6 +519,23 @@ cli_cmd_check(int argc, char **argv, const struct cli_opts *o)
 		check_usage(stderr);
 		rc = EX_USAGE;
 		goto out;
+	}
+	if (state_dir != NULL) {
+		if (!host_file_name(domain, state_name, sizeof(state_name))) {
+			rc = cli_usage(
+			    "check: '%s' is not a domain name", domain);
+			goto out;
+		}
+		if (snprintf(state_path, sizeof(state_path), "%s/%s.mta-sts",
+			state_dir, state_name) >= (int)sizeof(state_path)) {
+			rc = cli_usage("--state: the path is too long");
+			goto out;
+		}
+		if ((rc = state_read(state_path, &state, &prev_id,
+			 &opt.mtasts_previous_policy,
+			 &opt.mtasts_previous_policy_len)) != 0)
+			goto out;
+		opt.mtasts_previous_id = prev_id;
 	}
 	if ((rc = cli_resolver_open(o, &r)) != 0)
 		goto out;
@@ -457,9 +592,17 @@ cli_cmd_check(int argc, char **argv, const struct cli_opts *o)
 		print_text(
 		    rep, isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL);
 	}
+	/* Only what senders could cache: a record and a policy. */
+	if (state_dir != NULL && rep->mtasts_id != NULL &&
+	    rep->mtasts_policy_raw != NULL &&
+	    (rc = state_write(state_dir, state_path, rep->mtasts_id,
+		 rep->mtasts_policy_raw, rep->mtasts_policy_raw_len)) != 0)
+		goto out;
 	if (has_fail_on && inkan_audit_has_severity(rep, fail_on))
 		rc = 1;
 out:
+	free(prev_id);
+	inkan_buf_clear(&state);
 	for (i = 0; i < npolicies; i++) {
 		free((char *)policies[i].domain);
 		inkan_buf_clear(&bodies[i]);

@@ -166,6 +166,15 @@ struct inkan_audit_report {
 	   when dnssec_secure is false, whether the real zone is signed is
 	   unknown. */
 	bool dns_from_zones;
+	/* The _mta-sts record's id= (RFC 8461 3.1), NULL when there is no
+	   valid record. */
+	const char *mtasts_id;
+	/* The policy bytes as obtained (fetched or given), not escaped,
+	   when they parsed as a policy; NULL and 0 otherwise. With
+	   mtasts_id, what to keep for options.mtasts_previous_* next time
+	   (inkan check --state). */
+	const uint8_t *mtasts_policy_raw;
+	size_t mtasts_policy_raw_len;
 };
 
 INKAN_API void inkan_audit_report_free(struct inkan_audit_report **rep);
@@ -222,6 +231,17 @@ struct inkan_audit_options {
 	/* Seconds since the epoch for caches; NULL: time(NULL). */
 	int64_t (*now)(void *arg);
 	void *now_arg;
+	/* What an earlier run saw for this domain (borrowed; NULL when
+	   none): the _mta-sts id= and the policy bytes. RFC 8461 5.1:
+	   senders refetch a cached policy only when id= changes, so a
+	   policy changed under the same id is mta-sts.id-unchanged (high);
+	   a changed id is mta-sts.id-changed or mta-sts.policy-changed
+	   (info). Policies compare as parsed (mode, max_age, the set of mx
+	   patterns), or byte for byte when the previous one does not
+	   parse. Used only when both are set and a policy is obtained. */
+	const char *mtasts_previous_id;
+	const uint8_t *mtasts_previous_policy;
+	size_t mtasts_previous_policy_len;
 };
 
 /* Fills *o with the defaults: no selectors, probing on, online (HTTPS

@@ -141,6 +141,14 @@ static const struct inkan_audit_check checks[] = {
 	C("mta-sts.max-age-short", LOW, MTASTS,
 	    "max_age under one day: senders re-fetch often and a downgrade "
 	    "window opens"),
+	C("mta-sts.id-unchanged", HIGH, MTASTS,
+	    "the policy changed since the last run but the record's id= did "
+	    "not: senders keep the old policy (RFC 8461 5.1)"),
+	C("mta-sts.id-changed", INFO, MTASTS,
+	    "the record's id= changed since the last run, the policy did "
+	    "not: senders refetch it"),
+	C("mta-sts.policy-changed", INFO, MTASTS,
+	    "the policy and the record's id= changed since the last run"),
 	C("tls-rpt.missing", MEDIUM, TLSRPT,
 	    "MTA-STS or DANE without a TLS-RPT record (RFC 8460)"),
 	C("tls-rpt.invalid", MEDIUM, TLSRPT,

@@ -5,7 +5,9 @@
  * patterns (RFC 8461 4.1); and TLS-RPT (RFC 8460) when MTA-STS or DANE
  * is used.
  */
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <inkan/mtasts.h>
 #include <inkan/tlsrpt.h>
@@ -34,6 +36,150 @@ given_policy(struct audit *a)
 	return NULL;
 }
 
+/* Keeps the policy bytes, unescaped, in the report. */
+static void
+keep_raw(struct audit *a, const void *p, size_t n)
+{
+	char *copy = inkan_arena_strndup(&a->rep->arena, p, n);
+
+	if (copy == NULL) {
+		if (a->err == INKAN_OK)
+			a->err = INKAN_ERR_NOMEM;
+		return;
+	}
+	a->rep->pub.mtasts_policy_raw = (const uint8_t *)copy;
+	a->rep->pub.mtasts_policy_raw_len = n;
+}
+
+/* True when pattern is among p's mx patterns. */
+static bool
+has_mx(const struct inkan_mtasts_policy *p, const char *pattern)
+{
+	size_t i;
+
+	for (i = 0; i < p->nmx; i++)
+		if (strcmp(p->mx[i], pattern) == 0)
+			return true;
+	return false;
+}
+
+static const char *
+mode_name(enum inkan_mtasts_mode m)
+{
+	return m == INKAN_MTASTS_ENFORCE ? "enforce"
+	    : m == INKAN_MTASTS_TESTING  ? "testing"
+					 : "none";
+}
+
+/*
+ * Appends to what how old and now differ as senders see them: mode,
+ * max_age and the set of mx patterns (order and repeats do not matter,
+ * nor do line endings or comments). Returns whether they differ.
+ */
+static bool
+policy_diff(const struct inkan_mtasts_policy *old,
+    const struct inkan_mtasts_policy *now, struct inkan_buf *what)
+{
+	size_t before = what->len, i;
+
+	if (old->mode != now->mode)
+		(void)inkan_buf_printf(what, "%smode %s -> %s",
+		    what->len > before ? "; " : "", mode_name(old->mode),
+		    mode_name(now->mode));
+	if (old->max_age != now->max_age)
+		(void)inkan_buf_printf(what, "%smax_age %u -> %u",
+		    what->len > before ? "; " : "", (unsigned)old->max_age,
+		    (unsigned)now->max_age);
+	for (i = 0; i < now->nmx; i++)
+		if (!has_mx(old, now->mx[i]))
+			(void)inkan_buf_printf(what, "%smx %s added",
+			    what->len > before ? "; " : "", now->mx[i]);
+	for (i = 0; i < old->nmx; i++)
+		if (!has_mx(now, old->mx[i]))
+			(void)inkan_buf_printf(what, "%smx %s removed",
+			    what->len > before ? "; " : "", old->mx[i]);
+	return what->len > before;
+}
+
+/*
+ * A new id= for the fix: the options' clock as YYYYMMDDThhmmss (UTC),
+ * with a letter appended in the unlikely case it equals the old id.
+ */
+static const char *
+new_id(struct audit *a, const char *old)
+{
+	time_t t =
+	    a->o->now != NULL ? (time_t)a->o->now(a->o->now_arg) : time(NULL);
+	struct tm tm;
+	char id[32];
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(id, sizeof(id), "%Y%m%dT%H%M%S", &tm) == 0)
+		(void)snprintf(id, sizeof(id), "%s", "20260101T000000");
+	return audit_strf(a, "%s%s", id, strcmp(id, old) == 0 ? "a" : "");
+}
+
+/*
+ * RFC 8461 3.1, 5.1: senders that cached a policy refetch it only when
+ * the record's id= changes. Compares this run's id and policy with the
+ * previous observation in the options, if any.
+ */
+static void
+compare_previous(struct audit *a, const char *id,
+    const struct inkan_mtasts_policy *pol, const char *name)
+{
+	const struct inkan_audit_options *o = a->o;
+	struct inkan_mtasts_policy *old = NULL;
+	struct inkan_buf what;
+	const struct audit_report *rep = a->rep;
+	const char *ev;
+	bool same_id, changed;
+
+	if (o->mtasts_previous_id == NULL || o->mtasts_previous_policy == NULL)
+		return;
+	inkan_buf_init(&what, 8192);
+	same_id = strcmp(o->mtasts_previous_id, id) == 0;
+	if (inkan_mtasts_policy_parse(o->mtasts_previous_policy,
+		o->mtasts_previous_policy_len, a->lim, &old, NULL) == INKAN_OK)
+		changed = policy_diff(old, pol, &what);
+	else {
+		/* Nothing to compare field by field: the bytes, then. */
+		changed = o->mtasts_previous_policy_len !=
+			rep->pub.mtasts_policy_raw_len ||
+		    memcmp(o->mtasts_previous_policy,
+			rep->pub.mtasts_policy_raw,
+			rep->pub.mtasts_policy_raw_len) != 0;
+		if (changed)
+			(void)inkan_buf_append_cstr(&what,
+			    "the policy text (the previous one does not "
+			    "parse)");
+	}
+	ev = audit_strf(a, "TXT %s: id=%s, last seen id=%s; %s", name, id,
+	    audit_esc(a, o->mtasts_previous_id, strlen(o->mtasts_previous_id)),
+	    changed ? audit_esc(a, what.data, what.len) : "policy unchanged");
+	if (same_id && changed)
+		audit_add(a, "mta-sts.id-unchanged", -1, ev,
+		    audit_strf(a,
+			"%s. IN TXT \"v=STSv1; id=%s\" (a new id=, so "
+			"that senders fetch the new policy)",
+			name, new_id(a, id)),
+		    "The MTA-STS policy changed but the record's id= did "
+		    "not: senders keep the old policy for up to max_age%s",
+		    pol->mode == INKAN_MTASTS_ENFORCE
+			? " and may refuse to deliver to new MX hosts"
+			: "");
+	else if (!same_id && !changed)
+		audit_add(a, "mta-sts.id-changed", -1, ev, "",
+		    "The MTA-STS record's id= changed, the policy did not: "
+		    "senders refetch the same policy");
+	else if (!same_id)
+		audit_add(a, "mta-sts.policy-changed", -1, ev, "",
+		    "The MTA-STS policy changed, with a new id=: senders "
+		    "fetch it");
+	inkan_mtasts_policy_free(&old);
+	inkan_buf_clear(&what);
+}
+
 /* Gets the policy: given, fetched, or NULL (with a finding). */
 static struct inkan_mtasts_policy *
 get_policy(struct audit *a, const char *url, const char *ev)
@@ -59,6 +205,8 @@ get_policy(struct audit *a, const char *url, const char *ev)
 			    "\"max_age: 604800\".",
 			    "The MTA-STS policy does not parse at byte %zu: %s",
 			    err.offset, err.message);
+		else
+			keep_raw(a, given->body, given->len);
 		return pol;
 	}
 	if (a->o->offline || a->o->fetch == NULL) {
@@ -97,6 +245,8 @@ get_policy(struct audit *a, const char *url, const char *ev)
 		    "Serve the policy with status 200, Content-Type "
 		    "text/plain, and the fields of RFC 8461 3.2.",
 		    "The MTA-STS policy is not usable: %s", err.message);
+	else
+		keep_raw(a, body.data, body.len);
 out:
 	inkan_buf_clear(&ctype);
 	inkan_buf_clear(&body);
@@ -169,10 +319,12 @@ audit_mtasts(struct audit *a)
 	}
 	a->uses_mtasts = true;
 	rep->pub.mtasts_record = audit_esc(a, txt.data, txt.len);
+	rep->pub.mtasts_id = audit_strf(a, "%s", rec.id);
 	if (inkan_mtasts_policy_url(a->domain, &url) != INKAN_OK)
 		goto out;
 	if ((pol = get_policy(a, inkan_buf_cstr(&url), ev)) == NULL)
 		goto out;
+	compare_previous(a, rec.id, pol, name);
 	ev = audit_strf(a, "%s; policy: \"%s\"", ev, rep->pub.mtasts_policy);
 	if (pol->mode == INKAN_MTASTS_TESTING)
 		audit_add(a, "mta-sts.testing", -1, ev,

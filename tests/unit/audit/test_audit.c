@@ -623,6 +623,154 @@ test_given_policy(void **state)
 	inkan_resolver_free(&r);
 }
 
+/* The policy as published in the zone of test_previous (record id=7). */
+#define POL_NOW                                               \
+	"version: STSv1\nmode: enforce\nmx: mx1.t.test\nmx: " \
+	"mx2.other.test\nmax_age: 604800\n"
+
+struct previous_case {
+	const char *name;
+	const char *prev_id;
+	const char *prev_policy;
+	const char *want_id; /* the one id-* finding expected, or NULL */
+	int want_sev;
+	const char *want_evidence; /* a part of its evidence, or NULL */
+};
+
+static const struct previous_case previous_cases[] = {
+	{ "same id, an mx added", "7",
+	    "version: STSv1\nmode: enforce\nmx: mx1.t.test\nmax_age: "
+	    "604800\n",
+	    "mta-sts.id-unchanged", INKAN_AUDIT_HIGH,
+	    "mx mx2.other.test added" },
+	{ "same id, mode and max_age changed", "7",
+	    "version: STSv1\nmode: testing\nmx: mx1.t.test\nmx: "
+	    "mx2.other.test\nmax_age: 86400\n",
+	    "mta-sts.id-unchanged", INKAN_AUDIT_HIGH,
+	    "mode testing -> enforce; max_age 86400 -> 604800" },
+	{ "same id, same policy with CRLF and the mx swapped", "7",
+	    "version: STSv1\r\nmode: enforce\r\nmx: mx2.other.test\r\n"
+	    "mx: mx1.t.test\r\nmax_age: 604800\r\n",
+	    NULL, 0, NULL },
+	{ "new id, same policy", "6", POL_NOW, "mta-sts.id-changed",
+	    INKAN_AUDIT_INFO, "last seen id=6; policy unchanged" },
+	{ "new id, changed policy", "6",
+	    "version: STSv1\nmode: enforce\nmx: mx1.t.test\nmax_age: "
+	    "604800\n",
+	    "mta-sts.policy-changed", INKAN_AUDIT_INFO,
+	    "mx mx2.other.test added" },
+	{ "previous does not parse, same id, other bytes", "7",
+	    "not a policy\n", "mta-sts.id-unchanged", INKAN_AUDIT_HIGH,
+	    "the previous one does not parse" },
+	{ "previous does not parse, new id", "6", "garbage",
+	    "mta-sts.policy-changed", INKAN_AUDIT_INFO, NULL },
+};
+
+static int64_t
+fixed_now(void *arg)
+{
+	(void)arg;
+	return 1790000000; /* 2026-09-21T14:13:20Z */
+}
+
+/* RFC 8461 5.1: a policy changed under the same id= is not refetched. */
+static void
+test_previous(void **state)
+{
+	static const char *const ids[] = { "mta-sts.id-unchanged",
+		"mta-sts.id-changed", "mta-sts.policy-changed" };
+	static const char policy[] = POL_NOW;
+	struct inkan_resolver *r = zone(STS);
+	struct inkan_audit_policy given = { "t.test", policy,
+		sizeof(policy) - 1 };
+	struct inkan_audit_options o;
+	struct inkan_audit_report *rep = NULL;
+	const struct inkan_audit_finding *f;
+	size_t i, j;
+	int failed = 0;
+
+	(void)state;
+	assert_non_null(r);
+	inkan_audit_options_init(&o);
+	o.offline = true;
+	o.mtasts_policies = &given;
+	o.nmtasts_policies = 1;
+	o.now = fixed_now;
+
+	/* No previous observation: none of the three, and the facts to
+	   keep for next time. */
+	assert_int_equal(inkan_audit_run(r, "t.test", &o, &rep), INKAN_OK);
+	for (j = 0; j < sizeof(ids) / sizeof(ids[0]); j++)
+		assert_null(find(rep, ids[j]));
+	assert_string_equal(rep->mtasts_id, "7");
+	assert_int_equal(rep->mtasts_policy_raw_len, sizeof(policy) - 1);
+	assert_memory_equal(rep->mtasts_policy_raw, policy, sizeof(policy) - 1);
+	inkan_audit_report_free(&rep);
+
+	for (i = 0; i < sizeof(previous_cases) / sizeof(previous_cases[0]);
+	     i++) {
+		const struct previous_case *c = &previous_cases[i];
+		bool ok = true;
+
+		o.mtasts_previous_id = c->prev_id;
+		o.mtasts_previous_policy = (const uint8_t *)c->prev_policy;
+		o.mtasts_previous_policy_len = strlen(c->prev_policy);
+		assert_int_equal(
+		    inkan_audit_run(r, "t.test", &o, &rep), INKAN_OK);
+		for (j = 0; j < sizeof(ids) / sizeof(ids[0]); j++) {
+			f = find(rep, ids[j]);
+			if (c->want_id != NULL &&
+			    strcmp(ids[j], c->want_id) == 0) {
+				ok = ok && f != NULL &&
+				    (int)f->severity == c->want_sev &&
+				    (c->want_evidence == NULL ||
+					strstr(f->evidence, c->want_evidence) !=
+					    NULL);
+			} else {
+				ok = ok && f == NULL;
+			}
+		}
+		if (!ok) {
+			printf("FAIL %s: want %s (%s), evidence with \"%s\"; "
+			       "got:\n",
+			    c->name, c->want_id ? c->want_id : "none",
+			    inkan_audit_severity_name(
+				(enum inkan_audit_severity)c->want_sev),
+			    c->want_evidence ? c->want_evidence : "");
+			for (j = 0; j < rep->nfindings; j++)
+				printf("    %s %s: %s [%s]\n",
+				    inkan_audit_severity_name(
+					rep->findings[j].severity),
+				    rep->findings[j].id,
+				    rep->findings[j].message,
+				    rep->findings[j].evidence);
+			failed++;
+		}
+		inkan_audit_report_free(&rep);
+	}
+	assert_int_equal(failed, 0);
+
+	/* The fix is the record with a new id= from the clock. */
+	o.mtasts_previous_id = "7";
+	o.mtasts_previous_policy = (const uint8_t *)"version: STSv1\n"
+						    "mode: none\nmax_age: 1\n";
+	o.mtasts_previous_policy_len =
+	    strlen((const char *)o.mtasts_previous_policy);
+	assert_int_equal(inkan_audit_run(r, "t.test", &o, &rep), INKAN_OK);
+	f = find(rep, "mta-sts.id-unchanged");
+	assert_non_null(f);
+	assert_non_null(strstr(
+	    f->fix, "_mta-sts.t.test. IN TXT \"v=STSv1; id=20260921T141320\""));
+	inkan_audit_report_free(&rep);
+
+	/* Only the id given, or only the policy: no comparison. */
+	o.mtasts_previous_policy = NULL;
+	assert_int_equal(inkan_audit_run(r, "t.test", &o, &rep), INKAN_OK);
+	assert_null(find(rep, "mta-sts.id-unchanged"));
+	inkan_audit_report_free(&rep);
+	inkan_resolver_free(&r);
+}
+
 /* Hostile bytes from DNS end up escaped in every output. */
 static void
 test_hostile_output(void **state)
@@ -806,6 +954,7 @@ main(void)
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_fetch),
 		cmocka_unit_test(test_given_policy),
+		cmocka_unit_test(test_previous),
 		cmocka_unit_test(test_bimi_logo),
 		cmocka_unit_test(test_hostile_output),
 		cmocka_unit_test(test_dns_from_zones),
