@@ -192,6 +192,47 @@ fi
 run "the same as JSON parses" 0 check --zone "$tmp/evil.zone" evil.test --json
 json "hostile JSON" "print(o['domain'], len(f('spf.syntax')))" "evil.test 1"
 
+# --state: the MTA-STS id= and policy kept between runs (RFC 8461 5.1:
+# senders refetch a cached policy only when id= changes).
+state="$tmp/state"
+run "--state: the first run" 0 check --zone "$zone" good.example \
+	--state "$state" --json
+json "--state: nothing to compare the first time" \
+	"print(len(f('mta-sts.id-unchanged') + f('mta-sts.id-changed') + f('mta-sts.policy-changed')))" \
+	"0"
+if [ -f "$state/good.example.mta-sts" ] &&
+	[ "$(sed -n 1p "$state/good.example.mta-sts")" = "20261123T000000" ] &&
+	tail -n +2 "$state/good.example.mta-sts" |
+	cmp -s - examples/mta-sts/good.example.txt; then
+	ok
+else
+	fail "--state: the state file is the id, then the policy" \
+		"$(head -c 300 "$state/good.example.mta-sts" 2>&1)" \
+		"20261123T000000, then examples/mta-sts/good.example.txt"
+fi
+run "--state: the second run" 0 check --zone "$zone" good.example \
+	--state "$state" --json
+json "--state: no change seen" \
+	"print(len(f('mta-sts.id-unchanged') + f('mta-sts.id-changed') + f('mta-sts.policy-changed')), o['grade'])" \
+	"0 A"
+{ cat examples/mta-sts/good.example.txt; echo "mx: mx2.good.example"; } \
+	>"$tmp/changed.txt"
+run "--state: the policy changed, the id= did not" 0 check --zone "$zone" \
+	good.example --state "$state" --json \
+	--mta-sts-policy "good.example=$tmp/changed.txt"
+json "--state: mta-sts.id-unchanged is high, its fix a new id=" "
+import re
+x = f('mta-sts.id-unchanged')
+m = x and re.search(r'id=([0-9]{8}T[0-9]{6})', x[0]['fix'])
+print(len(x), x and x[0]['severity'], bool(m) and m.group(1) != '20261123T000000',
+      x and 'mx mx2.good.example added' in x[0]['evidence'])" \
+	"1 high True True"
+run "--state with a domain that is not a host name is a usage error (64)" 64 \
+	check --zone "$zone" '../x' --state "$state"
+if [ ! -e "$tmp/x.mta-sts" ]; then ok; else
+	fail "--state: nothing leaves DIR" "$tmp/x.mta-sts" "absent"
+fi
+
 run "no DOMAIN is a usage error (64)" 64 check --zone "$zone"
 run "two domains is a usage error (64)" 64 check --zone "$zone" a.example b.example
 run "a name that is not a domain is a usage error (64)" 64 \
