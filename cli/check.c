@@ -74,6 +74,8 @@ check_usage(FILE *f)
 	    "DIR/DOMAIN.mta-sts\n"
 	    "                      and report a policy changed under the "
 	    "same id=\n"
+	    "                      (a policy given with --mta-sts-policy is "
+	    "compared, not kept)\n"
 	    "\n"
 	    "Example:\n"
 	    "  inkan check --zone examples/demo.zone good.example\n"
@@ -433,7 +435,7 @@ cli_cmd_check(int argc, char **argv, const struct cli_opts *o)
 	char state_path[4096], state_name[256];
 	char *prev_id = NULL;
 	enum inkan_audit_severity fail_on = INKAN_AUDIT_INFO;
-	bool has_fail_on = false, no_fetch = false;
+	bool has_fail_on = false, no_fetch = false, policy_given = false;
 	struct inkan_buf out;
 	enum inkan_status st;
 	int k, m, rc = 0;
@@ -542,6 +544,9 @@ cli_cmd_check(int argc, char **argv, const struct cli_opts *o)
 	for (i = 0; i < npolicies; i++)
 		if (strcasecmp(policies[i].domain, domain) == 0)
 			break;
+	/* A policy given with --mta-sts-policy is a what-if: not what
+	   senders saw, so --state does not keep it. */
+	policy_given = i < npolicies;
 	if (i == npolicies && o->nzones > 0) {
 		if ((m = zone_policy(o, domain, &policies[npolicies],
 			 &bodies[npolicies])) == 1)
@@ -593,7 +598,7 @@ cli_cmd_check(int argc, char **argv, const struct cli_opts *o)
 		    rep, isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL);
 	}
 	/* Only what senders could cache: a record and a policy. */
-	if (state_dir != NULL && rep->mtasts_id != NULL &&
+	if (state_dir != NULL && !policy_given && rep->mtasts_id != NULL &&
 	    rep->mtasts_policy_raw != NULL &&
 	    (rc = state_write(state_dir, state_path, rep->mtasts_id,
 		 rep->mtasts_policy_raw, rep->mtasts_policy_raw_len)) != 0)

@@ -227,6 +227,15 @@ m = x and re.search(r'id=([0-9]{8}T[0-9]{6})', x[0]['fix'])
 print(len(x), x and x[0]['severity'], bool(m) and m.group(1) != '20261123T000000',
       x and 'mx mx2.good.example added' in x[0]['evidence'])" \
 	"1 high True True"
+echo "check: --state: a policy given with --mta-sts-policy is not kept"
+if tail -n +2 "$state/good.example.mta-sts" |
+	cmp -s - examples/mta-sts/good.example.txt; then
+	ok
+else
+	fail "--state: the kept policy is still the published one" \
+		"$(head -c 300 "$state/good.example.mta-sts" 2>&1)" \
+		"examples/mta-sts/good.example.txt"
+fi
 run "--state with a domain that is not a host name is a usage error (64)" 64 \
 	check --zone "$zone" '../x' --state "$state"
 if [ ! -e "$tmp/x.mta-sts" ]; then ok; else
