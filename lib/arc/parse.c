@@ -170,34 +170,6 @@ arc_authserv_id(struct inkan_view value, struct inkan_buf *id_out,
 
 /* ---- ARC-Message-Signature and ARC-Seal --------------------------------- */
 
-static char *
-dup_lower(struct inkan_arena *a, struct inkan_view s)
-{
-	char *r = inkan_arena_strndup(a, s.ptr, s.len);
-	size_t i;
-
-	if (r != NULL)
-		for (i = 0; i < s.len; i++)
-			r[i] = (char)inkan_ascii_lower((uint8_t)r[i]);
-	return r;
-}
-
-/* A copy of s without FWS (b= as header.b). */
-static char *
-dup_nofws(struct inkan_arena *a, struct inkan_view s)
-{
-	char *r = inkan_arena_alloc(a, s.len + 1);
-	size_t i, o = 0;
-
-	if (r == NULL)
-		return NULL;
-	for (i = 0; i < s.len; i++)
-		if (!is_fws(s.ptr[i]))
-			r[o++] = (char)s.ptr[i];
-	r[o] = '\0';
-	return r;
-}
-
 /* Decodes base64 with FWS (RFC 6376 3.5 b=, bh=) into the arena. false
    when it is empty or not base64; *nomem_r when the arena is full. */
 static bool
@@ -222,24 +194,6 @@ decode_b64(struct inkan_arena *a, struct inkan_view in, uint8_t **out,
 	}
 	inkan_buf_clear(&b);
 	return ok;
-}
-
-/* A decimal number of at most 18 digits (t=, l=). */
-static bool
-parse_u64(struct inkan_view s, uint64_t *r)
-{
-	uint64_t n = 0;
-	size_t i;
-
-	if (s.len == 0 || s.len > 18)
-		return false;
-	for (i = 0; i < s.len; i++) {
-		if (!inkan_cc_is(s.ptr[i], INKAN_CC_DIGIT))
-			return false;
-		n = n * 10 + (uint64_t)(s.ptr[i] - '0');
-	}
-	*r = n;
-	return true;
 }
 
 /*
@@ -382,16 +336,18 @@ sig_from_tags(enum arc_kind kind, const struct dkim_tag *const *tag,
 	struct inkan_view list, e;
 	bool nomem = false;
 	uint64_t u;
+	size_t blen;
 	const char *why;
 
 	if ((t = tag[T_D]) != NULL &&
-	    (s->domain = dup_lower(a, t->value)) == NULL)
+	    (s->domain = dkim_arena_lower(a, t->value)) == NULL)
 		return INKAN_ERR_NOMEM;
 	if ((t = tag[T_S]) != NULL &&
 	    (s->selector =
 		    inkan_arena_strndup(a, t->value.ptr, t->value.len)) == NULL)
 		return INKAN_ERR_NOMEM;
-	if ((t = tag[T_B]) != NULL && (s->b = dup_nofws(a, t->value)) == NULL)
+	if ((t = tag[T_B]) != NULL &&
+	    (s->b = dkim_arena_nofws(a, t->value, &blen)) == NULL)
 		return INKAN_ERR_NOMEM;
 	if ((t = tag[T_A]) != NULL)
 		s->alg = algorithm(t->value);
@@ -402,7 +358,7 @@ sig_from_tags(enum arc_kind kind, const struct dkim_tag *const *tag,
 			return INKAN_ERR_NOMEM;
 	}
 	if ((t = tag[T_T]) != NULL) {
-		if (!parse_u64(t->value, &u)) {
+		if (!dkim_parse_u64(t->value, &u)) {
 			s->why = "t= is not a number";
 			return INKAN_OK;
 		}
@@ -477,7 +433,7 @@ sig_from_tags(enum arc_kind kind, const struct dkim_tag *const *tag,
 			return INKAN_OK;
 		}
 		if ((t = tag[T_L]) != NULL) {
-			if (!parse_u64(t->value, &u)) {
+			if (!dkim_parse_u64(t->value, &u)) {
 				s->why = "l= is not a number";
 				return INKAN_OK;
 			}

@@ -269,6 +269,21 @@ struct inkan_dkim {
 
 int64_t dkim_now(const struct inkan_dkim *dkim);
 
+/* ---- small readers shared by verify.c and lib/arc ---------------------- */
+
+/* A lowercase NUL-terminated copy of s in the arena; NULL when full. */
+char *dkim_arena_lower(struct inkan_arena *a, struct inkan_view s);
+
+/*
+ * A copy of s without FWS bytes (SP, HTAB, CR, LF), NUL-terminated, for
+ * b= as header.b and to decode; its length in *len_r. NULL when full.
+ */
+char *dkim_arena_nofws(
+    struct inkan_arena *a, struct inkan_view s, size_t *len_r);
+
+/* A decimal number of at most 18 digits, no sign, no space (t=, x=, l=). */
+bool dkim_parse_u64(struct inkan_view s, uint64_t *r);
+
 /* ---- the context and its key cache (context.c) ---------------------------
  */
 

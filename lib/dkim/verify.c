@@ -212,8 +212,8 @@ is_sig_field(const struct dkim_field *f)
 	return IS_WORD(name, "DKIM-Signature");
 }
 
-static char *
-arena_lower(struct inkan_arena *a, struct inkan_view s)
+char *
+dkim_arena_lower(struct inkan_arena *a, struct inkan_view s)
 {
 	char *r = inkan_arena_strndup(a, s.ptr, s.len);
 	size_t i;
@@ -224,12 +224,8 @@ arena_lower(struct inkan_arena *a, struct inkan_view s)
 	return r;
 }
 
-/*
- * A copy of s without FWS (for b= as header.b, and to decode); its length
- * in *len_r.
- */
-static char *
-arena_nofws(struct inkan_arena *a, struct inkan_view s, size_t *len_r)
+char *
+dkim_arena_nofws(struct inkan_arena *a, struct inkan_view s, size_t *len_r)
 {
 	char *r = inkan_arena_alloc(a, s.len + 1);
 	size_t i, o = 0;
@@ -311,9 +307,8 @@ arena_qp(struct inkan_arena *a, struct inkan_view s)
 	return r;
 }
 
-/* Parses a decimal number of at most 18 digits (no sign, no space). */
-static bool
-parse_u64(struct inkan_view s, uint64_t *r)
+bool
+dkim_parse_u64(struct inkan_view s, uint64_t *r)
 {
 	uint64_t n = 0;
 	size_t i;
@@ -530,12 +525,12 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 	ts = tag[TAG_S];
 	/* What the report shows, as far as it can be read. */
 	if (td != NULL)
-		o->domain = arena_lower(&v->arena, td->value);
+		o->domain = dkim_arena_lower(&v->arena, td->value);
 	if (ts != NULL)
 		o->selector = inkan_arena_strndup(
 		    &v->arena, ts->value.ptr, ts->value.len);
 	if (tb != NULL)
-		o->b = arena_nofws(&v->arena, tb->value, &blen);
+		o->b = dkim_arena_nofws(&v->arena, tb->value, &blen);
 	if (th != NULL)
 		o->signed_headers = inkan_arena_strndup(
 		    &v->arena, th->value.ptr, th->value.len);
@@ -587,7 +582,7 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 		}
 	}
 	if ((t = tag[TAG_L]) != NULL) {
-		if (!parse_u64(t->value, &u)) {
+		if (!dkim_parse_u64(t->value, &u)) {
 			permerror(s, "l= is not a number");
 			return;
 		}
@@ -595,14 +590,14 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 		o->length = u;
 	}
 	if ((t = tag[TAG_T]) != NULL) {
-		if (!parse_u64(t->value, &u)) {
+		if (!dkim_parse_u64(t->value, &u)) {
 			permerror(s, "t= is not a number");
 			return;
 		}
 		o->timestamp = (int64_t)u;
 	}
 	if ((t = tag[TAG_X]) != NULL) {
-		if (!parse_u64(t->value, &u)) {
+		if (!dkim_parse_u64(t->value, &u)) {
 			permerror(s, "x= is not a number");
 			return;
 		}
