@@ -18,6 +18,8 @@
 #include <inkan/mtasts.h>
 #include <inkan/util.h>
 
+#include "util/textrec.h"
+
 /* An RFC 1035 2.3.4 host name in text: 253 octets without the final dot. */
 #define HOST_TEXT_MAX 253
 
@@ -45,36 +47,6 @@ fail(struct inkan_mtasts_error *err, size_t off, enum inkan_status st,
 	return st;
 }
 
-static size_t
-skip_wsp(const uint8_t *p, size_t i, size_t len)
-{
-	while (i < len && inkan_cc_is(p[i], INKAN_CC_WSP))
-		i++;
-	return i;
-}
-
-/*
- * RFC 8461 3.1 sts-ext-name and 3.2 sts-policy-ext-name: an alphanumeric
- * then up to 31 more of alphanumeric, "_", "-" and ".". Returns the
- * length of the name at p[i..), 0 if there is none or it is too long.
- */
-static size_t
-ext_name(const uint8_t *p, size_t i, size_t len)
-{
-	size_t n;
-
-	if (i >= len || !inkan_cc_is(p[i], INKAN_CC_ALNUM))
-		return 0;
-	for (n = 1; i + n < len; n++) {
-		uint8_t c = p[i + n];
-
-		if (!inkan_cc_is(c, INKAN_CC_ALNUM) && c != '_' && c != '-' &&
-		    c != '.')
-			break;
-	}
-	return n <= 32 ? n : 0;
-}
-
 /* ---- the TXT record ------------------------------------------------------ */
 
 bool
@@ -85,7 +57,7 @@ inkan_mtasts_record_is_sts(const void *text, size_t len)
 
 	if (p == NULL || len < 7 || memcmp(p, "v=STSv1", 7) != 0)
 		return false;
-	i = skip_wsp(p, 7, len);
+	i = textrec_skip_wsp(p, 7, len);
 	return i < len && p[i] == ';';
 }
 
@@ -115,16 +87,16 @@ inkan_mtasts_record_parse(const void *text, size_t len,
 	i = 7;
 	for (;;) {
 		/* sts-field-delim = *WSP ";" *WSP */
-		i = skip_wsp(p, i, len);
+		i = textrec_skip_wsp(p, i, len);
 		if (i == len)
 			break;
 		if (p[i] != ';')
 			return fail(err, i, INKAN_ERR_SYNTAX,
 			    "expected \";\" between fields");
-		i = skip_wsp(p, i + 1, len);
+		i = textrec_skip_wsp(p, i + 1, len);
 		if (i == len)
 			break; /* the optional final delimiter */
-		if ((n = ext_name(p, i, len)) == 0 || i + n >= len ||
+		if ((n = textrec_ext_name(p, i, len)) == 0 || i + n >= len ||
 		    p[i + n] != '=')
 			return fail(err, i, INKAN_ERR_SYNTAX,
 			    "expected a field name (up to 32 letters, digits, "
@@ -360,12 +332,12 @@ policy_field(struct policy_parse *pp, size_t off, size_t len)
 	struct inkan_view key, val;
 	size_t n, v, end = len;
 
-	if ((n = ext_name(p, 0, len)) == 0 || n >= len || p[n] != ':')
+	if ((n = textrec_ext_name(p, 0, len)) == 0 || n >= len || p[n] != ':')
 		return fail(pp->err, off, INKAN_ERR_SYNTAX,
 		    "expected \"name: value\" (a name of up to 32 letters, "
 		    "digits, \"_\", \"-\", \".\")");
 	key = inkan_view_make(p, n);
-	v = skip_wsp(p, n + 1, len);
+	v = textrec_skip_wsp(p, n + 1, len);
 	while (end > v && inkan_cc_is(p[end - 1], INKAN_CC_WSP))
 		end--;
 	val = inkan_view_make(p + v, end - v);
@@ -478,7 +450,7 @@ inkan_mtasts_policy_parse(const void *body, size_t len,
 		if (memchr(pp.p + i, '\r', end - i) != NULL)
 			st = fail(err, i, INKAN_ERR_SYNTAX,
 			    "a line holds a CR that does not end it");
-		else if (skip_wsp(pp.p, i, end) == end)
+		else if (textrec_skip_wsp(pp.p, i, end) == end)
 			; /* a blank line */
 		else if (inkan_cc_is(pp.p[i], INKAN_CC_WSP))
 			st = fail(err, i, INKAN_ERR_SYNTAX,

@@ -16,6 +16,8 @@
 #include <inkan/tlsrpt.h>
 #include <inkan/util.h>
 
+#include "util/textrec.h"
+
 struct record_impl {
 	struct inkan_tlsrpt_record pub; /* first: freed through its address */
 	struct inkan_arena arena;
@@ -40,14 +42,6 @@ fail(struct inkan_tlsrpt_error *err, size_t off, enum inkan_status st,
 	return st;
 }
 
-static size_t
-skip_wsp(const uint8_t *p, size_t i, size_t len)
-{
-	while (i < len && inkan_cc_is(p[i], INKAN_CC_WSP))
-		i++;
-	return i;
-}
-
 #define VERSION "v=TLSRPTv1"
 #define VERSION_LEN (sizeof(VERSION) - 1)
 
@@ -60,26 +54,8 @@ inkan_tlsrpt_record_is_tlsrpt(const void *text, size_t len)
 	if (p == NULL || len < VERSION_LEN ||
 	    memcmp(p, VERSION, VERSION_LEN) != 0)
 		return false;
-	i = skip_wsp(p, VERSION_LEN, len);
+	i = textrec_skip_wsp(p, VERSION_LEN, len);
 	return i < len && p[i] == ';';
-}
-
-/* RFC 8460 3 tlsrpt-ext-name: as RFC 8461's, 1 to 32 characters. */
-static size_t
-ext_name(const uint8_t *p, size_t i, size_t len)
-{
-	size_t n;
-
-	if (i >= len || !inkan_cc_is(p[i], INKAN_CC_ALNUM))
-		return 0;
-	for (n = 1; i + n < len; n++) {
-		uint8_t c = p[i + n];
-
-		if (!inkan_cc_is(c, INKAN_CC_ALNUM) && c != '_' && c != '-' &&
-		    c != '.')
-			break;
-	}
-	return n <= 32 ? n : 0;
 }
 
 /*
@@ -215,12 +191,12 @@ parse_rua(struct record_impl *ri, const uint8_t *p, size_t *ip, size_t len,
 			return st;
 		n++;
 		start = i;
-		i = skip_wsp(p, i, len);
+		i = textrec_skip_wsp(p, i, len);
 		if (i == len || p[i] != ',') {
 			i = start;
 			break;
 		}
-		i = skip_wsp(p, i + 1, len);
+		i = textrec_skip_wsp(p, i + 1, len);
 	}
 	ri->pub.rua = uris;
 	ri->pub.nrua = n;
@@ -250,16 +226,16 @@ parse(struct record_impl *ri, const uint8_t *p, size_t len,
 	i = VERSION_LEN;
 	for (;;) {
 		/* field-delim = *WSP ";" *WSP; trailing WSP is let pass */
-		i = skip_wsp(p, i, len);
+		i = textrec_skip_wsp(p, i, len);
 		if (i == len)
 			break;
 		if (p[i] != ';')
 			return fail(err, i, INKAN_ERR_SYNTAX,
 			    "expected \";\" between fields");
-		i = skip_wsp(p, i + 1, len);
+		i = textrec_skip_wsp(p, i + 1, len);
 		if (i == len)
 			break;
-		if ((n = ext_name(p, i, len)) == 0 || i + n >= len ||
+		if ((n = textrec_ext_name(p, i, len)) == 0 || i + n >= len ||
 		    p[i + n] != '=')
 			return fail(err, i, INKAN_ERR_SYNTAX,
 			    "expected a field name (up to 32 letters, digits, "
