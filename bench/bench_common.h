@@ -1,6 +1,7 @@
 /*
  * bench_common.h: what the bench_* programs share: a monotonic clock,
- * pinning to one CPU, the loop-length argument, and running a peer
+ * calibrated loops taken in turns (bench_measure()), pinning to one CPU,
+ * the loop-length argument, and running a peer
  * written in Python as a child whose output lines are read back.
  *
  *	double seconds = 1.0;
@@ -29,6 +30,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +53,95 @@ bench_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- calibrated loops --------------------------------------------------- */
+
+/* Runs case i of the implementation col once; 0 when its result was right
+   (a wrong one is the callee's to note). */
+typedef int bench_once_fn(void *col, size_t i);
+
+/*
+ * One in-process implementation's timing for ncases cases: the arrays are
+ * the caller's (its column's), ncases long each. n: the calibrated loop
+ * length; right: every result was right; rate: runs per second, the best
+ * loop's, 0 when not measured.
+ */
+struct bench_timing {
+	bench_once_fn *once;
+	void *col;
+	unsigned long *n;
+	bool *right;
+	double *rate;
+};
+
+/* The timing of a column with members n, right and rate (arrays). */
+#define BENCH_TIMING(oncefn, colp) \
+	((struct bench_timing){    \
+	    (oncefn), (colp), (colp)->n, (colp)->right, (colp)->rate })
+
+/* Runs case i n times; the seconds taken, or -1 after a wrong result. */
+static inline double
+bench_run(const struct bench_timing *t, size_t i, unsigned long n)
+{
+	double t0 = bench_now();
+	unsigned long k;
+
+	for (k = 0; k < n; k++)
+		if (t->once(t->col, i) != 0) {
+			t->right[i] = false;
+			return -1;
+		}
+	return bench_now() - t0;
+}
+
+/* Finds the length of a loop of case i that takes about seconds. */
+static inline void
+bench_calibrate(const struct bench_timing *t, size_t i, double seconds)
+{
+	unsigned long n = 1;
+	double took;
+
+	t->right[i] = true;
+	for (;;) {
+		if ((took = bench_run(t, i, n)) < 0)
+			return;
+		if (took >= seconds / 10 || n > 1000000000UL)
+			break;
+		n *= 10;
+	}
+	t->n[i] =
+	    (unsigned long)((double)n * seconds / (took > 0 ? took : 1e-9)) + 1;
+}
+
+/*
+ * Measures every case of ts[0..nt): each rate is the best of reps
+ * calibrated loops. The loops of the implementations and cases take
+ * turns, so that a change in the machine's load between them (it may be
+ * shared) does not fall on one implementation only.
+ */
+static inline void
+bench_measure(const struct bench_timing *ts, size_t nt, size_t ncases,
+    double seconds, int reps)
+{
+	size_t c, i;
+	double took;
+	int rep;
+
+	for (c = 0; c < nt; c++)
+		for (i = 0; i < ncases; i++)
+			bench_calibrate(&ts[c], i, seconds);
+	for (rep = 0; rep < reps; rep++)
+		for (i = 0; i < ncases; i++)
+			for (c = 0; c < nt; c++) {
+				const struct bench_timing *t = &ts[c];
+
+				if (!t->right[i] ||
+				    (took = bench_run(t, i, t->n[i])) < 0)
+					continue;
+				if ((double)t->n[i] / took > t->rate[i])
+					t->rate[i] = (double)t->n[i] / took;
+			}
 }
 
 /*

@@ -105,75 +105,32 @@ struct column {
 	double rate[NCASES]; /* evaluations/s; 0 when not measured */
 };
 
-/* Runs case i n times; returns the seconds taken, or -1 after noting a
- * wrong result in col. */
-static double
-run(struct column *col, size_t i, unsigned long n)
+/* Runs case i once; 0 when the result is the expected one, else the
+   result's name is kept in col->got[i]. */
+static int
+once(void *p, size_t i)
 {
-	double t0 = bench_now();
-	unsigned long k;
-	int got;
+	struct column *col = p;
+	int got = col->eval(col->ctx, i);
 
-	for (k = 0; k < n; k++) {
-		got = col->eval(col->ctx, i);
-		if (got != (int)cases[i].want) {
-			col->right[i] = false;
-			snprintf(col->got[i], sizeof(col->got[i]), "%s",
-			    got < 0 ? "(error)"
-				    : inkan_spf_result_name(
-					  (enum inkan_spf_result)got));
-			return -1;
-		}
-	}
-	return bench_now() - t0;
+	if (got == (int)cases[i].want)
+		return 0;
+	snprintf(col->got[i], sizeof(col->got[i]), "%s",
+	    got < 0 ? "(error)"
+		    : inkan_spf_result_name((enum inkan_spf_result)got));
+	return -1;
 }
 
-/* Finds the length of a loop of case i that takes about seconds. */
-static void
-calibrate(struct column *col, size_t i, double seconds)
-{
-	unsigned long n = 1;
-	double t;
-
-	col->right[i] = true;
-	for (;;) {
-		if ((t = run(col, i, n)) < 0)
-			return;
-		if (t >= seconds / 10 || n > 1000000000UL)
-			break;
-		n *= 10;
-	}
-	col->n[i] =
-	    (unsigned long)((double)n * seconds / (t > 0 ? t : 1e-9)) + 1;
-}
-
-/*
- * Measures every case of the in-process columns: each rate is the best of
- * REPS calibrated loops. The loops of the columns and cases take turns,
- * so that a change in the machine's load between them (it may be shared)
- * does not fall on one implementation only.
- */
+/* Each rate is the best of REPS calibrated loops, the columns in turn. */
 static void
 measure(struct column **cols, size_t ncols, double seconds)
 {
-	size_t c, i;
-	double t;
-	int rep;
+	struct bench_timing ts[4];
+	size_t c;
 
-	for (c = 0; c < ncols; c++)
-		for (i = 0; i < NCASES; i++)
-			calibrate(cols[c], i, seconds);
-	for (rep = 0; rep < REPS; rep++)
-		for (i = 0; i < NCASES; i++)
-			for (c = 0; c < ncols; c++) {
-				if (!cols[c]->right[i] ||
-				    (t = run(cols[c], i, cols[c]->n[i])) < 0)
-					continue;
-				if ((double)cols[c]->n[i] / t >
-				    cols[c]->rate[i])
-					cols[c]->rate[i] =
-					    (double)cols[c]->n[i] / t;
-			}
+	for (c = 0; c < ncols && c < 4; c++)
+		ts[c] = BENCH_TIMING(once, cols[c]);
+	bench_measure(ts, c, NCASES, seconds, REPS);
 }
 
 /* ---- inkan ------------------------------------------------------------ */

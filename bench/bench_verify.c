@@ -117,60 +117,24 @@ static struct {
 
 /* ---- measuring (as bench_dkim) ----------------------------------------- */
 
-static double
-run(struct column *col, size_t i, unsigned long n)
+static int
+once(void *p, size_t i)
 {
-	double t0 = bench_now();
-	unsigned long k;
+	struct column *col = p;
 
-	for (k = 0; k < n; k++)
-		if (col->eval(col->ctx, i, col->got[i], sizeof(col->got[i])) !=
-		    0) {
-			col->right[i] = false;
-			return -1;
-		}
-	return bench_now() - t0;
+	return col->eval(col->ctx, i, col->got[i], sizeof(col->got[i]));
 }
 
-static void
-calibrate(struct column *col, size_t i, double seconds)
-{
-	unsigned long n = 1;
-	double t;
-
-	col->right[i] = true;
-	for (;;) {
-		if ((t = run(col, i, n)) < 0)
-			return;
-		if (t >= seconds / 10 || n > 1000000000UL)
-			break;
-		n *= 10;
-	}
-	col->n[i] =
-	    (unsigned long)((double)n * seconds / (t > 0 ? t : 1e-9)) + 1;
-}
-
+/* Each rate is the best of REPS calibrated loops, the columns in turn. */
 static void
 measure(struct column **cols, size_t ncols, double seconds)
 {
-	size_t c, i;
-	double t;
-	int rep;
+	struct bench_timing ts[4];
+	size_t c;
 
-	for (c = 0; c < ncols; c++)
-		for (i = 0; i < NCASES; i++)
-			calibrate(cols[c], i, seconds);
-	for (rep = 0; rep < REPS; rep++)
-		for (i = 0; i < NCASES; i++)
-			for (c = 0; c < ncols; c++) {
-				if (!cols[c]->right[i] ||
-				    (t = run(cols[c], i, cols[c]->n[i])) < 0)
-					continue;
-				if ((double)cols[c]->n[i] / t >
-				    cols[c]->rate[i])
-					cols[c]->rate[i] =
-					    (double)cols[c]->n[i] / t;
-			}
+	for (c = 0; c < ncols && c < 4; c++)
+		ts[c] = BENCH_TIMING(once, cols[c]);
+	bench_measure(ts, c, NCASES, seconds, REPS);
 }
 
 /* ---- keys, zone, messages ---------------------------------------------- */
