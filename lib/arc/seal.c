@@ -20,38 +20,6 @@
 
 #include "arc/arc_impl.h"
 
-/* Where fields are folded (RFC 5322 2.1.1: SHOULD be at most 78). */
-#define FOLD_COLUMN 78
-
-/*
- * The default AMS h=: the header fields of RFC 6376 5.4.1's recommended
- * set, each named as often as it occurs in the message, and the
- * DKIM-Signature fields (RFC 8617 4.1.2: SHOULD be signed).
- */
-static const char *const recommended[] = {
-	"from",
-	"to",
-	"cc",
-	"subject",
-	"date",
-	"reply-to",
-	"message-id",
-	"mime-version",
-	"content-type",
-	"content-transfer-encoding",
-	"in-reply-to",
-	"references",
-	"list-id",
-	"list-help",
-	"list-unsubscribe",
-	"list-unsubscribe-post",
-	"list-subscribe",
-	"list-post",
-	"list-owner",
-	"list-archive",
-	"dkim-signature",
-};
-
 struct inkan_arc_seal {
 	struct inkan_arc *arc;
 	struct inkan_arc_verify *v;
@@ -265,38 +233,14 @@ seal_fail(struct inkan_arc_seal *s, enum inkan_status st, const char *msg)
 
 /* ---- writing the fields ------------------------------------------------- */
 
-/* A field being written, with its column for folding. */
-struct writer {
-	struct inkan_buf *b;
-	size_t col;
-};
-
 static void
-writer_start(struct writer *w, struct inkan_buf *b, const char *name)
+writer_start(struct dkim_writer *w, struct inkan_buf *b, const char *name)
 {
 	inkan_buf_reset(b);
 	inkan_buf_append_cstr(b, name);
 	inkan_buf_append_byte(b, ':');
 	w->b = b;
 	w->col = strlen(name) + 1;
-}
-
-/* " tag=value;" (no ';' when last), folded before it when the line would
-   pass the fold column: a fold is where a SP would be. */
-static void
-put_tag(struct writer *w, const char *tag, const char *val, bool last)
-{
-	size_t len = strlen(tag) + 1 + strlen(val) + (last ? 0 : 1);
-
-	if (w->col + 1 + len > FOLD_COLUMN && w->col > 1) {
-		inkan_buf_append(w->b, "\r\n ", 3);
-		w->col = 1;
-	} else {
-		inkan_buf_append_byte(w->b, ' ');
-		w->col++;
-	}
-	inkan_buf_printf(w->b, "%s=%s%s", tag, val, last ? "" : ";");
-	w->col += len;
 }
 
 /*
@@ -309,11 +253,11 @@ put_tag(struct writer *w, const char *tag, const char *val, bool last)
  * reference sealer the ARC test suite was made with signs it unfolded.
  */
 static void
-put_b(struct writer *w, const struct inkan_buf *b64, bool fold)
+put_b(struct dkim_writer *w, const struct inkan_buf *b64, bool fold)
 {
-	size_t i = 0, n = b64 != NULL ? b64->len : 0, room;
+	size_t n = b64 != NULL ? b64->len : 0;
 
-	if (w->col + 3 > FOLD_COLUMN || (!fold && n > 0)) {
+	if (w->col + 3 > DKIM_FOLD_COLUMN || (!fold && n > 0)) {
 		inkan_buf_append(w->b, "\r\n ", 3);
 		w->col = 1;
 	} else {
@@ -322,23 +266,11 @@ put_b(struct writer *w, const struct inkan_buf *b64, bool fold)
 	}
 	inkan_buf_append(w->b, "b=", 2);
 	w->col += 2;
-	if (!fold) {
-		inkan_buf_append(w->b, n > 0 ? b64->data : NULL, n);
+	if (n > 0 && fold) {
+		dkim_put_b64_folded(w, (const char *)b64->data, n);
+	} else if (n > 0) {
+		inkan_buf_append(w->b, b64->data, n);
 		w->col += n;
-		i = n;
-	}
-	while (i < n) {
-		room = FOLD_COLUMN > w->col ? FOLD_COLUMN - w->col : 0;
-		if (room < 8) {
-			inkan_buf_append(w->b, "\r\n ", 3);
-			w->col = 1;
-			continue;
-		}
-		if (room > n - i)
-			room = n - i;
-		inkan_buf_append(w->b, b64->data + i, room);
-		w->col += room;
-		i += room;
 	}
 	inkan_buf_append_byte(w->b, ';');
 	w->col++;
@@ -347,7 +279,7 @@ put_b(struct writer *w, const struct inkan_buf *b64, bool fold)
 /* Appends text at its spaces folded (each fold replaces a SP, so the
    relaxed form does not change); folds already in text are kept. */
 static void
-put_folded(struct writer *w, struct inkan_view text)
+put_folded(struct dkim_writer *w, struct inkan_view text)
 {
 	size_t i = 0, word;
 
@@ -365,7 +297,7 @@ put_folded(struct writer *w, struct inkan_view text)
 			     text.ptr[word] != ' ' && text.ptr[word] != '\r';
 			     word++)
 				;
-			if (w->col + (word - i) > FOLD_COLUMN) {
+			if (w->col + (word - i) > DKIM_FOLD_COLUMN) {
 				inkan_buf_append(w->b, "\r\n", 2);
 				w->col = 0;
 			}
@@ -401,7 +333,7 @@ static enum inkan_status
 build_aar(struct inkan_arc_seal *s, unsigned inst)
 {
 	struct dkim_msg *m = &s->v->msg;
-	struct writer w;
+	struct dkim_writer w;
 	struct inkan_buf id;
 	struct inkan_view rest;
 	char num[32];
@@ -450,26 +382,22 @@ build_aar(struct inkan_arc_seal *s, unsigned inst)
 	return w.b->err;
 }
 
-/* The default h= (see recommended[]), in the arena. */
+/*
+ * The default AMS h=, in the arena: the header fields of RFC 6376 5.4.1's
+ * recommended set, each named as often as it occurs in the message, and
+ * the DKIM-Signature fields (RFC 8617 4.1.2: SHOULD be signed).
+ */
 static const char *
 default_headers(struct inkan_arc_seal *s)
 {
+	static const char *const dkim_signature[] = { "dkim-signature" };
 	struct inkan_buf h;
-	size_t i, k, count;
 	char *r;
 
 	inkan_buf_init(&h, 65536);
-	for (i = 0; i < sizeof(recommended) / sizeof(recommended[0]); i++) {
-		count =
-		    dkim_msg_count(&s->v->msg, inkan_view_cstr(recommended[i]));
-		if (i == 0 && count == 0)
-			count = 1; /* From is always named (RFC 6376 5.4) */
-		for (k = 0; k < count; k++) {
-			if (h.len > 0)
-				inkan_buf_append_byte(&h, ':');
-			inkan_buf_append_cstr(&h, recommended[i]);
-		}
-	}
+	dkim_name_headers(
+	    &h, &s->v->msg, dkim_recommended, dkim_nrecommended, 0);
+	dkim_name_headers(&h, &s->v->msg, dkim_signature, 1, 0);
 	r = h.err == INKAN_OK ? inkan_arena_strndup(&s->arena, h.data, h.len)
 			      : NULL;
 	inkan_buf_clear(&h);
@@ -482,23 +410,23 @@ static enum inkan_status
 write_ams(struct inkan_arc_seal *s, unsigned inst, const char *h,
     const char *bh64, const struct inkan_buf *b64)
 {
-	struct writer w;
+	struct dkim_writer w;
 	char num[32];
 
 	writer_start(&w, &s->ams, "ARC-Message-Signature");
-	put_tag(&w, "a",
+	dkim_put_tag(&w, "a",
 	    inkan_dkim_algorithm_name(inkan_dkim_key_algorithm(s->key)), false);
 	put_b(&w, b64, false);
-	put_tag(&w, "bh", bh64, false);
-	put_tag(&w, "c", "relaxed/relaxed", false);
-	put_tag(&w, "d", s->domain, false);
-	put_tag(&w, "h", h, false);
+	dkim_put_tag(&w, "bh", bh64, false);
+	dkim_put_tag(&w, "c", "relaxed/relaxed", false);
+	dkim_put_tag(&w, "d", s->domain, false);
+	dkim_put_tag(&w, "h", h, false);
 	snprintf(num, sizeof(num), "%u", inst);
-	put_tag(&w, "i", num, false);
-	put_tag(&w, "s", s->selector, s->timestamp < 0);
+	dkim_put_tag(&w, "i", num, false);
+	dkim_put_tag(&w, "s", s->selector, s->timestamp < 0);
 	if (s->timestamp >= 0) {
 		snprintf(num, sizeof(num), "%lld", (long long)s->timestamp);
-		put_tag(&w, "t", num, true);
+		dkim_put_tag(&w, "t", num, true);
 	}
 	inkan_buf_append(w.b, "\r\n", 2);
 	return w.b->err;
@@ -509,21 +437,21 @@ static enum inkan_status
 write_as(struct inkan_arc_seal *s, unsigned inst, enum inkan_arc_cv cv,
     const struct inkan_buf *b64)
 {
-	struct writer w;
+	struct dkim_writer w;
 	char num[32];
 
 	writer_start(&w, &s->as, "ARC-Seal");
-	put_tag(&w, "a",
+	dkim_put_tag(&w, "a",
 	    inkan_dkim_algorithm_name(inkan_dkim_key_algorithm(s->key)), false);
 	put_b(&w, b64, true);
-	put_tag(&w, "cv", inkan_arc_cv_name(cv), false);
-	put_tag(&w, "d", s->domain, false);
+	dkim_put_tag(&w, "cv", inkan_arc_cv_name(cv), false);
+	dkim_put_tag(&w, "d", s->domain, false);
 	snprintf(num, sizeof(num), "%u", inst);
-	put_tag(&w, "i", num, false);
-	put_tag(&w, "s", s->selector, s->timestamp < 0);
+	dkim_put_tag(&w, "i", num, false);
+	dkim_put_tag(&w, "s", s->selector, s->timestamp < 0);
 	if (s->timestamp >= 0) {
 		snprintf(num, sizeof(num), "%lld", (long long)s->timestamp);
-		put_tag(&w, "t", num, true);
+		dkim_put_tag(&w, "t", num, true);
 	}
 	inkan_buf_append(w.b, "\r\n", 2);
 	return w.b->err;

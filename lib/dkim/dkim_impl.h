@@ -269,6 +269,38 @@ struct inkan_dkim {
 
 int64_t dkim_now(const struct inkan_dkim *dkim);
 
+/* ---- writing tag-list fields (fieldwriter.c): sign.c and lib/arc ------ */
+
+/* Where fields are folded (RFC 5322 2.1.1: SHOULD be at most 78). */
+#define DKIM_FOLD_COLUMN 78
+
+/* A field being written, with its column for folding. */
+struct dkim_writer {
+	struct inkan_buf *b;
+	size_t col;
+};
+
+/* " tag=value;" (no ';' when last), folded before it when the line would
+   pass the fold column: a fold is where a SP would be. */
+void dkim_put_tag(
+    struct dkim_writer *w, const char *tag, const char *val, bool last);
+
+/* Appends base64 text b64[0..n), folded (FWS inside b= is allowed,
+   RFC 6376 3.5). */
+void dkim_put_b64_folded(struct dkim_writer *w, const char *b64, size_t n);
+
+/* RFC 6376 5.4.1's recommended header fields, lowercase, From first. */
+extern const char *const dkim_recommended[];
+extern const size_t dkim_nrecommended;
+
+/*
+ * Appends to h (colon-separated, after what it holds) each of names[0..n)
+ * as many times as m has that field plus extra (1 oversigns: no instance
+ * can be added, RFC 6376 8.15); From is named at least once (5.4).
+ */
+void dkim_name_headers(struct inkan_buf *h, const struct dkim_msg *m,
+    const char *const *names, size_t n, unsigned extra);
+
 /* ---- small readers shared by verify.c and lib/arc ---------------------- */
 
 /* A lowercase NUL-terminated copy of s in the arena; NULL when full. */

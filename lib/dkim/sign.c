@@ -16,37 +16,6 @@
 
 #include "dkim/dkim_impl.h"
 
-/* Where the field is folded (RFC 5322 2.1.1: SHOULD be at most 78). */
-#define FOLD_COLUMN 78
-
-/*
- * The recommended set (RFC 6376 5.4.1), every name oversigned: listed
- * once more than it occurs, so that no instance can be added without
- * breaking the signature (RFC 6376 8.15).
- */
-static const char *const recommended[] = {
-	"from",
-	"to",
-	"cc",
-	"subject",
-	"date",
-	"reply-to",
-	"message-id",
-	"mime-version",
-	"content-type",
-	"content-transfer-encoding",
-	"in-reply-to",
-	"references",
-	"list-id",
-	"list-help",
-	"list-unsubscribe",
-	"list-unsubscribe-post",
-	"list-subscribe",
-	"list-post",
-	"list-owner",
-	"list-archive",
-};
-
 struct inkan_dkim_sign {
 	struct inkan_dkim *dkim;
 	struct inkan_dkim_sign_options o; /* strings point into the arena */
@@ -268,41 +237,18 @@ inkan_dkim_sign_feed(struct inkan_dkim_sign *s, const void *data, size_t len)
 /* ---- writing the field ------------------------------------------------- */
 
 /* The field being written, with its column for folding. */
-struct writer {
-	struct inkan_buf *b;
-	size_t col;
-};
-
-/* Appends one tag-spec "tag=value;", folding before it if it would
-   pass the fold column (a fold where a SP would be). */
-static void
-put_tag(struct writer *w, const char *tag, const char *val, bool last)
-{
-	size_t len = strlen(tag) + 1 + strlen(val) + (last ? 0 : 1);
-
-	if (w->col + 1 + len > FOLD_COLUMN && w->col > 1) {
-		inkan_buf_append(w->b, "\r\n ", 3);
-		w->col = 1;
-	} else {
-		inkan_buf_append_byte(w->b, ' ');
-		w->col++;
-	}
-	inkan_buf_printf(w->b, "%s=%s%s", tag, val, last ? "" : ";");
-	w->col += len;
-}
-
 /*
  * Appends h= as given, folding between names when a line is full: at the
  * SP after a ':' if there is one (so the relaxed form does not change),
  * else by inserting FWS after the ':' (allowed around names, 3.5).
  */
 static void
-put_h(struct writer *w, const char *h)
+put_h(struct dkim_writer *w, const char *h)
 {
 	size_t total = strlen(h) + 3, i, next;
 
-	if (w->col + 1 + total <= FOLD_COLUMN || w->col <= 1) {
-		put_tag(w, "h", h, false);
+	if (w->col + 1 + total <= DKIM_FOLD_COLUMN || w->col <= 1) {
+		dkim_put_tag(w, "h", h, false);
 		return;
 	}
 	inkan_buf_append(w->b, "\r\n h=", 5);
@@ -313,7 +259,7 @@ put_h(struct writer *w, const char *h)
 		if (h[i] != ':')
 			continue;
 		next = strcspn(h + i + 1, ":");
-		if (w->col + next + 1 <= FOLD_COLUMN)
+		if (w->col + next + 1 <= DKIM_FOLD_COLUMN)
 			continue;
 		if (h[i + 1] == ' ' || h[i + 1] == '\t') {
 			inkan_buf_append(w->b, "\r\n", 2);
@@ -327,47 +273,17 @@ put_h(struct writer *w, const char *h)
 	w->col++;
 }
 
-/* Appends base64 text b64[0..n), folded (FWS inside b= is allowed). */
-static void
-put_b64_folded(struct writer *w, const char *b64, size_t n)
-{
-	size_t i = 0, room;
-
-	while (i < n) {
-		room = FOLD_COLUMN > w->col ? FOLD_COLUMN - w->col : 0;
-		if (room < 8) {
-			inkan_buf_append(w->b, "\r\n ", 3);
-			w->col = 1;
-			continue;
-		}
-		if (room > n - i)
-			room = n - i;
-		inkan_buf_append(w->b, b64 + i, room);
-		w->col += room;
-		i += room;
-	}
-}
-
 /* The h= list to sign: the caller's, or the recommended set oversigned. */
 static const char *
 signed_names(struct inkan_dkim_sign *s)
 {
 	struct inkan_buf h;
-	size_t i, k, count;
 	char *r;
 
 	if (s->o.headers != NULL)
 		return s->o.headers;
 	inkan_buf_init(&h, 65536);
-	for (i = 0; i < sizeof(recommended) / sizeof(recommended[0]); i++) {
-		count =
-		    dkim_msg_count(&s->msg, inkan_view_cstr(recommended[i]));
-		for (k = 0; k <= count; k++) {
-			if (h.len > 0)
-				inkan_buf_append_byte(&h, ':');
-			inkan_buf_append_cstr(&h, recommended[i]);
-		}
-	}
+	dkim_name_headers(&h, &s->msg, dkim_recommended, dkim_nrecommended, 1);
 	r = h.err == INKAN_OK ? inkan_arena_strndup(&s->arena, h.data, h.len)
 			      : NULL;
 	inkan_buf_clear(&h);
@@ -425,7 +341,7 @@ static enum inkan_status
 build_field(struct inkan_dkim_sign *s, struct inkan_dkim_key *key,
     const char *selector, const char *h, const char *bh64, int64_t now)
 {
-	struct writer w = { &s->hdr, 15 };
+	struct dkim_writer w = { &s->hdr, 15 };
 	struct inkan_buf b64;
 	char num[32];
 	enum inkan_status st;
@@ -433,35 +349,35 @@ build_field(struct inkan_dkim_sign *s, struct inkan_dkim_key *key,
 	inkan_buf_reset(&s->hdr);
 	inkan_buf_append_cstr(&s->hdr, "DKIM-Signature:");
 	/* The order of RFC 8463 A.3's example (which the tests re-sign). */
-	put_tag(&w, "v", "1", false);
-	put_tag(&w, "a",
+	dkim_put_tag(&w, "v", "1", false);
+	dkim_put_tag(&w, "a",
 	    inkan_dkim_algorithm_name(inkan_dkim_key_algorithm(key)), false);
 	snprintf(num, sizeof(num), "%s/%s",
 	    s->o.header_canon == INKAN_DKIM_RELAXED ? "relaxed" : "simple",
 	    s->o.body_canon == INKAN_DKIM_RELAXED ? "relaxed" : "simple");
-	put_tag(&w, "c", num, false);
-	put_tag(&w, "d", s->o.domain, false);
+	dkim_put_tag(&w, "c", num, false);
+	dkim_put_tag(&w, "d", s->o.domain, false);
 	if (s->o.identity != NULL)
-		put_tag(&w, "i", s->o.identity, false);
-	put_tag(&w, "q", "dns/txt", false);
-	put_tag(&w, "s", selector, false);
+		dkim_put_tag(&w, "i", s->o.identity, false);
+	dkim_put_tag(&w, "q", "dns/txt", false);
+	dkim_put_tag(&w, "s", selector, false);
 	if (s->o.timestamp || s->o.expire_after > 0) {
 		snprintf(num, sizeof(num), "%lld", (long long)now);
-		put_tag(&w, "t", num, false);
+		dkim_put_tag(&w, "t", num, false);
 	}
 	if (s->o.expire_after > 0) {
 		snprintf(num, sizeof(num), "%llu",
 		    (unsigned long long)((uint64_t)now + s->o.expire_after));
-		put_tag(&w, "x", num, false);
+		dkim_put_tag(&w, "x", num, false);
 	}
 	if (s->o.body_length) {
 		snprintf(num, sizeof(num), "%llu",
 		    (unsigned long long)s->bh.canon.total);
-		put_tag(&w, "l", num, false);
+		dkim_put_tag(&w, "l", num, false);
 	}
 	put_h(&w, h);
-	put_tag(&w, "bh", bh64, false);
-	put_tag(&w, "b", "", true);
+	dkim_put_tag(&w, "bh", bh64, false);
+	dkim_put_tag(&w, "b", "", true);
 	if (s->hdr.err != INKAN_OK)
 		return s->hdr.err;
 	/* RFC 6376 3.7: the selected fields, then this field with b=
@@ -477,7 +393,7 @@ build_field(struct inkan_dkim_sign *s, struct inkan_dkim_key *key,
 	inkan_buf_init(&b64, 8192);
 	st = sign_data(s, key, &b64);
 	if (st == INKAN_OK) {
-		put_b64_folded(&w, (const char *)b64.data, b64.len);
+		dkim_put_b64_folded(&w, (const char *)b64.data, b64.len);
 		inkan_buf_append(&s->hdr, "\r\n", 2);
 		st = s->hdr.err;
 	}
