@@ -175,7 +175,7 @@ struct inkan_authres_builder;
 /*
  * Starts a field for authserv_id (copied; a host name, written as a token
  * or quoted if it must be). Returns INKAN_ERR_INVAL for NULL or "",
- * INKAN_ERR_NOMEM.
+ * INKAN_ERR_LIMIT when it is over 512 bytes as written, INKAN_ERR_NOMEM.
  */
 INKAN_API enum inkan_status inkan_authres_builder_new(
     const char *authserv_id, struct inkan_authres_builder **b_r);
@@ -192,9 +192,10 @@ INKAN_API void inkan_authres_builder_set_instance(
 /*
  * Starts a new result: method (a Keyword, e.g. "dkim"), result (a Keyword,
  * e.g. "pass"), reason (free text, NULL for none; quoted as needed; bytes
- * that are not printable ASCII become '?'). Strings are copied. Returns
- * INKAN_ERR_INVAL for a method or result that is not a Keyword (RFC 8601
- * 2.2: ldh-str).
+ * that are not printable ASCII become '?'; over 400 bytes it is cut there
+ * and "..." added). Strings are copied. Returns INKAN_ERR_INVAL for a
+ * method or result that is not a Keyword (RFC 8601 2.2: ldh-str),
+ * INKAN_ERR_LIMIT for one over 64 bytes.
  */
 INKAN_API enum inkan_status inkan_authres_add(struct inkan_authres_builder *b,
     const char *method, const char *result, const char *reason);
@@ -203,7 +204,9 @@ INKAN_API enum inkan_status inkan_authres_add(struct inkan_authres_builder *b,
  * Adds ptype.property=value to the result last started. ptype and
  * property must be Keywords; value is written bare when it is a token or
  * an addr-spec ([local-part] "@" domain, RFC 8601 2.2 pvalue), else as a
- * quoted-string. INKAN_ERR_STATE before any inkan_authres_add().
+ * quoted-string. INKAN_ERR_STATE before any inkan_authres_add();
+ * INKAN_ERR_LIMIT for a ptype or property over 64 bytes, or a value over
+ * 512 bytes as written (quoted and escaped), which no line could hold.
  */
 INKAN_API enum inkan_status inkan_authres_add_prop(
     struct inkan_authres_builder *b, const char *ptype, const char *property,
@@ -258,7 +261,8 @@ enum inkan_authres_build_flags {
 /*
  * Appends the field to out: "Authentication-Results: id;" then each
  * result on its own folded line ("\r\n\t" before each), long results
- * folded again at 78 columns where there is a space, and a final CRLF
+ * folded again at 78 columns where there is a space (also inside a
+ * quoted reason; no line can pass RFC 5322's 998), and a final CRLF
  * (or LF). With no result the field says "id; none" (RFC 8601 2.2).
  * Returns the builder's first add error, or out's error (out then holds
  * part of the field: truncate it to its old length), else INKAN_OK. The

@@ -17,6 +17,18 @@
 
 /* RFC 5322 2.1.1: lines SHOULD be at most 78 characters. */
 #define FOLD_WIDTH 78
+/*
+ * RFC 5322 2.1.1: lines MUST be at most 998 characters. A piece is folded
+ * at its spaces, so only a run without one can come near that: reasons
+ * are cut to REASON_MAX bytes (they are free text for people), and an
+ * authserv-id or a property value longer than VALUE_MAX bytes as written
+ * (quoted and escaped) is refused (a domain name is at most 255 bytes, an
+ * SMTP path 256: RFC 5321 4.5.3.1). No line can then pass 998.
+ */
+#define REASON_MAX 400
+#define VALUE_MAX 512
+#define REASON_CUT "..."
+#define KEYWORD_MAX 64 /* method, result, ptype, property */
 /* RFC 6008 2: header.b holds "at least the first 8" characters of b=;
  * 16 tell signatures apart with room to spare. */
 #define HEADER_B_CHARS 16
@@ -146,6 +158,21 @@ make_text(const char *prefix, const char *value, bool addr_ok)
 	return (char *)inkan_buf_steal(&b, &len);
 }
 
+/* "reason=" + reason quoted as needed, cut to REASON_MAX bytes with
+ * REASON_CUT after it when longer. */
+static char *
+make_reason(const char *reason)
+{
+	char cut[REASON_MAX + sizeof(REASON_CUT)];
+	size_t n = strlen(reason);
+
+	if (n <= REASON_MAX)
+		return make_text("reason=", reason, false);
+	memcpy(cut, reason, REASON_MAX);
+	memcpy(cut + REASON_MAX, REASON_CUT, sizeof(REASON_CUT));
+	return make_text("reason=", cut, false);
+}
+
 static enum inkan_status
 set_err(struct inkan_authres_builder *b, enum inkan_status st)
 {
@@ -170,6 +197,11 @@ inkan_authres_builder_new(
 	if ((b->authserv_id = make_text("", authserv_id, false)) == NULL) {
 		free(b);
 		return INKAN_ERR_NOMEM;
+	}
+	if (strlen(b->authserv_id) > VALUE_MAX) {
+		free(b->authserv_id);
+		free(b);
+		return INKAN_ERR_LIMIT;
 	}
 	*b_r = b;
 	return INKAN_OK;
@@ -252,6 +284,8 @@ add_versioned(struct inkan_authres_builder *b, const char *method,
 		return INKAN_ERR_INVAL;
 	if (!is_keyword(method) || !is_keyword(result))
 		return set_err(b, INKAN_ERR_INVAL);
+	if (strlen(method) > KEYWORD_MAX || strlen(result) > KEYWORD_MAX)
+		return set_err(b, INKAN_ERR_LIMIT);
 	if (!grow(&b->results, &b->cap, b->count, sizeof(*b->results)))
 		return set_err(b, INKAN_ERR_NOMEM);
 	inkan_buf_init(&t, 4096);
@@ -271,7 +305,7 @@ add_versioned(struct inkan_authres_builder *b, const char *method,
 		return set_err(b, INKAN_ERR_NOMEM);
 	}
 	if (reason != NULL)
-		return add_piece(b, make_text("reason=", reason, false));
+		return add_piece(b, make_reason(reason));
 	return INKAN_OK;
 }
 
@@ -288,8 +322,7 @@ inkan_authres_add_prop(struct inkan_authres_builder *b, const char *ptype,
 {
 	struct inkan_buf t;
 	size_t len;
-	char *prefix;
-	enum inkan_status st;
+	char *prefix, *text;
 
 	if (b == NULL)
 		return INKAN_ERR_INVAL;
@@ -297,6 +330,8 @@ inkan_authres_add_prop(struct inkan_authres_builder *b, const char *ptype,
 		return set_err(b, INKAN_ERR_STATE);
 	if (!is_keyword(ptype) || !is_keyword(property) || value == NULL)
 		return set_err(b, INKAN_ERR_INVAL);
+	if (strlen(ptype) > KEYWORD_MAX || strlen(property) > KEYWORD_MAX)
+		return set_err(b, INKAN_ERR_LIMIT);
 	inkan_buf_init(&t, 4096);
 	if (inkan_buf_printf(&t, "%s.%s=", ptype, property) != INKAN_OK) {
 		inkan_buf_clear(&t);
@@ -305,9 +340,13 @@ inkan_authres_add_prop(struct inkan_authres_builder *b, const char *ptype,
 	prefix = (char *)inkan_buf_steal(&t, &len);
 	if (prefix == NULL)
 		return set_err(b, INKAN_ERR_NOMEM);
-	st = add_piece(b, make_text(prefix, value, true));
+	text = make_text(prefix, value, true);
 	free(prefix);
-	return st;
+	if (text != NULL && strlen(text) - len > VALUE_MAX) {
+		free(text);
+		return set_err(b, INKAN_ERR_LIMIT);
+	}
+	return add_piece(b, text);
 }
 
 enum inkan_status
@@ -419,6 +458,35 @@ fold(struct inkan_buf *out, const char *eol, size_t *col)
 	*col = 8;
 }
 
+/*
+ * Writes piece text, already begun on a line at *col, folding it at its
+ * own spaces where a line would pass FOLD_WIDTH. Spaces appear only
+ * inside a quoted-string (tokens and addr-specs have none), where FWS is
+ * allowed (RFC 5322 3.2.4): the line ending goes before the space, so
+ * unfolding gives the text back unchanged.
+ */
+static void
+put_piece(struct inkan_buf *out, const char *text, const char *eol, size_t *col)
+{
+	const char *sp;
+	size_t n;
+
+	for (;;) {
+		sp = strchr(text + 1, ' ');
+		n = sp != NULL ? (size_t)(sp - text) : strlen(text);
+		if (*col + n + 1 > FOLD_WIDTH && *col > 8 && text[0] == ' ' &&
+		    n > 1) {
+			inkan_buf_append_cstr(out, eol);
+			*col = 0;
+		}
+		inkan_buf_append(out, text, n);
+		*col += n;
+		if (sp == NULL)
+			return;
+		text = sp;
+	}
+}
+
 enum inkan_status
 inkan_authres_build(
     struct inkan_authres_builder *b, unsigned flags, struct inkan_buf *out)
@@ -458,8 +526,7 @@ inkan_authres_build(
 				inkan_buf_append_byte(out, ' ');
 				col++;
 			}
-			inkan_buf_append_cstr(out, r->pieces[j].text);
-			col += n;
+			put_piece(out, r->pieces[j].text, eol, &col);
 		}
 		if (i + 1 < b->count)
 			inkan_buf_append_byte(out, ';');

@@ -448,6 +448,119 @@ test_roundtrip(void **state)
 	inkan_buf_clear(&out);
 }
 
+/* The longest line of s (without its line ending). */
+static size_t
+longest_line(const char *s)
+{
+	size_t most = 0, n;
+	const char *lf;
+
+	for (;;) {
+		lf = strchr(s, '\n');
+		n = lf != NULL ? (size_t)(lf - s) : strlen(s);
+		if (n > 0 && s[n - 1] == '\r')
+			n--;
+		if (n > most)
+			most = n;
+		if (lf == NULL)
+			return most;
+		s = lf + 1;
+	}
+}
+
+/*
+ * Long values: a reason with spaces is folded inside its quoted-string
+ * at 78 columns and reads back unchanged; one without spaces is cut at
+ * 400 bytes; a value, an authserv-id or a keyword that no line could
+ * hold is refused. No built line passes RFC 5322's 998.
+ */
+static void
+test_build_long(void **state)
+{
+	struct inkan_authres_builder *b = NULL;
+	struct inkan_authres *ar = NULL;
+	struct inkan_authres_error err;
+	struct inkan_buf out, words;
+	char *blob, *quotes, *kw;
+	size_t i;
+
+	(void)state;
+	inkan_buf_init(&out, 1 << 20);
+	inkan_buf_init(&words, 1 << 20);
+	for (i = 0; i < 45; i++)
+		inkan_buf_printf(&words, "%sword%zu", i ? " " : "", i);
+	/* Doubled spaces: nothing is lost or turned into a TAB. */
+	inkan_buf_append_cstr(&words, "  \"end\" ");
+	blob = calloc(2001, 1);
+	quotes = calloc(301, 1);
+	kw = calloc(66, 1);
+	assert_non_null(blob);
+	assert_non_null(quotes);
+	assert_non_null(kw);
+	memset(blob, 'x', 2000);
+	memset(quotes, '"', 300); /* 600 bytes once escaped */
+	memset(kw, 'k', 65);
+
+	assert_int_equal(
+	    inkan_authres_builder_new("mx.example.net", &b), INKAN_OK);
+	assert_int_equal(
+	    inkan_authres_add(b, "dkim", "fail", inkan_buf_cstr(&words)),
+	    INKAN_OK);
+	assert_int_equal(
+	    inkan_authres_add_prop(b, "header", "d", "example.com"), INKAN_OK);
+	assert_int_equal(inkan_authres_build(b, 0, &out), INKAN_OK);
+	if (longest_line(inkan_buf_cstr(&out)) > 78) {
+		print_error("a line over 78:\n%s\n", inkan_buf_cstr(&out));
+		fail();
+	}
+	assert_int_equal(inkan_authres_add(b, "spf", "fail", blob), INKAN_OK);
+	inkan_buf_reset(&out);
+	assert_int_equal(inkan_authres_build(b, 0, &out), INKAN_OK);
+	assert_true(longest_line(inkan_buf_cstr(&out)) <= 998);
+	assert_int_equal(inkan_authres_parse(out.data, out.len,
+			     INKAN_AUTHRES_WITH_NAME, NULL, &ar, &err),
+	    INKAN_OK);
+	assert_int_equal(ar->count, 2);
+	assert_string_equal(ar->results[0].reason, inkan_buf_cstr(&words));
+	assert_int_equal(strlen(ar->results[1].reason), 403);
+	assert_memory_equal(ar->results[1].reason, blob, 400);
+	assert_string_equal(ar->results[1].reason + 400, "...");
+	inkan_authres_free(&ar);
+
+	/* Too long to write on any line: refused, sticky. */
+	assert_int_equal(inkan_authres_add_prop(b, "smtp", "mailfrom", quotes),
+	    INKAN_ERR_LIMIT);
+	assert_int_equal(inkan_authres_build(b, 0, &out), INKAN_ERR_LIMIT);
+	inkan_authres_builder_free(&b);
+	assert_int_equal(inkan_authres_builder_new("mx", &b), INKAN_OK);
+	assert_int_equal(
+	    inkan_authres_add(b, kw, "pass", NULL), INKAN_ERR_LIMIT);
+	inkan_authres_builder_free(&b);
+	assert_int_equal(inkan_authres_builder_new("mx", &b), INKAN_OK);
+	assert_int_equal(inkan_authres_add(b, "spf", "pass", NULL), INKAN_OK);
+	assert_int_equal(
+	    inkan_authres_add_prop(b, "smtp", kw, "x"), INKAN_ERR_LIMIT);
+	inkan_authres_builder_free(&b);
+	assert_int_equal(
+	    inkan_authres_builder_new(quotes, &b), INKAN_ERR_LIMIT);
+	assert_null(b);
+	blob[512] = '\0'; /* exactly the most a value may be */
+	assert_int_equal(inkan_authres_builder_new(blob, &b), INKAN_OK);
+	assert_int_equal(inkan_authres_add(b, "spf", "pass", NULL), INKAN_OK);
+	assert_int_equal(
+	    inkan_authres_add_prop(b, "smtp", "helo", blob), INKAN_OK);
+	inkan_buf_reset(&out);
+	assert_int_equal(inkan_authres_build(b, 0, &out), INKAN_OK);
+	assert_true(longest_line(inkan_buf_cstr(&out)) <= 998);
+	inkan_authres_builder_free(&b);
+
+	free(blob);
+	free(quotes);
+	free(kw);
+	inkan_buf_clear(&words);
+	inkan_buf_clear(&out);
+}
+
 int
 main(void)
 {
@@ -458,6 +571,7 @@ main(void)
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_build),
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_build_long),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
