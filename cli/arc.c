@@ -262,20 +262,22 @@ cmd_verify(int argc, char **argv, const struct cli_opts *o)
 	int rc;
 
 	for (int k = 1; k < argc; k++) {
-		if (!rest && strcmp(argv[k], "--") == 0) {
-			rest = true;
+		switch (cli_arg_kind(argv[k], &rest)) {
+		case CLI_ARG_SKIP:
 			continue;
+		case CLI_ARG_OPERAND:
+			if ((rc = cli_one_input(
+				 "arc verify", argv[k], &path)) != 0)
+				return rc;
+			continue;
+		case CLI_ARG_OPTION:
+			break;
 		}
-		if (!rest && cli_is_help(argv[k])) {
+		if (cli_is_help(argv[k])) {
 			arc_usage(stdout);
 			return 0;
 		}
-		if (!rest && argv[k][0] == '-' && argv[k][1] != '\0')
-			return cli_usage(
-			    "arc verify: unknown option '%s'", argv[k]);
-		if (path != NULL)
-			return cli_usage("arc verify: one message at a time");
-		path = argv[k];
+		return cli_usage("arc verify: unknown option '%s'", argv[k]);
 	}
 	if ((rc = cli_open_input(path, &f)) != 0)
 		return rc;
@@ -357,18 +359,16 @@ cmd_seal(int argc, char **argv, const struct cli_opts *o)
 	inkan_buf_init(&msg, CLI_ARC_MESSAGE_MAX);
 	inkan_buf_init(&set, CLI_ARC_TEXT_MAX);
 	for (int k = 1; k < argc; k++) {
-		if (!rest && strcmp(argv[k], "--") == 0) {
-			rest = true;
+		switch (cli_arg_kind(argv[k], &rest)) {
+		case CLI_ARG_SKIP:
 			continue;
-		}
-		if (rest || argv[k][0] != '-' || argv[k][1] == '\0') {
-			if (path != NULL) {
-				rc = cli_usage("arc seal: one message at a "
-					       "time");
+		case CLI_ARG_OPERAND:
+			if ((rc = cli_one_input("arc seal", argv[k], &path)) !=
+			    0)
 				goto out;
-			}
-			path = argv[k];
 			continue;
+		case CLI_ARG_OPTION:
+			break;
 		}
 		if (cli_is_help(argv[k])) {
 			arc_usage(stdout);

@@ -61,6 +61,24 @@ int cli_option_value(int argc, char **argv, int *i, const char *cmd,
     const char *name, bool empty_ok, const char **val_r);
 /* true for "--help" and "-h". */
 bool cli_is_help(const char *a);
+
+/* What one argument of a subcommand is (see cli_arg_kind()). */
+enum cli_arg {
+	CLI_ARG_SKIP, /* "--": what follows is operands only */
+	CLI_ARG_OPERAND, /* a file, a name: not an option */
+	CLI_ARG_OPTION, /* "-x", "--name", "--name=value" */
+};
+/*
+ * Sorts argument a for a subcommand's loop. The first "--" sets *rest
+ * and is skipped; after it every argument is an operand, as is "-" (the
+ * standard input) and anything not starting with '-'.
+ */
+enum cli_arg cli_arg_kind(const char *a, bool *rest);
+/*
+ * Takes operand a as the one message (or file) cmd reads into *path_r:
+ * 0, or after a first one the usage error "CMD: one message at a time".
+ */
+int cli_one_input(const char *cmd, const char *a, const char **path_r);
 /* Opens path, or standard input for NULL or "-"; an exit status (a
    message printed), 0 with *f_r set. Close with cli_close_input(). */
 int cli_open_input(const char *path, FILE **f_r);

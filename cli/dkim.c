@@ -230,20 +230,22 @@ cmd_verify(int argc, char **argv, const struct cli_opts *o)
 	int rc;
 
 	for (int k = 1; k < argc; k++) {
-		if (!rest && strcmp(argv[k], "--") == 0) {
-			rest = true;
+		switch (cli_arg_kind(argv[k], &rest)) {
+		case CLI_ARG_SKIP:
 			continue;
+		case CLI_ARG_OPERAND:
+			if ((rc = cli_one_input(
+				 "dkim verify", argv[k], &path)) != 0)
+				return rc;
+			continue;
+		case CLI_ARG_OPTION:
+			break;
 		}
-		if (!rest && cli_is_help(argv[k])) {
+		if (cli_is_help(argv[k])) {
 			dkim_usage(stdout);
 			return 0;
 		}
-		if (!rest && argv[k][0] == '-' && argv[k][1] != '\0')
-			return cli_usage(
-			    "dkim verify: unknown option '%s'", argv[k]);
-		if (path != NULL)
-			return cli_usage("dkim verify: one message at a time");
-		path = argv[k];
+		return cli_usage("dkim verify: unknown option '%s'", argv[k]);
 	}
 	if ((rc = cli_open_input(path, &f)) != 0)
 		return rc;
@@ -347,18 +349,16 @@ cmd_sign(int argc, char **argv)
 	inkan_buf_init(&msg, CLI_DKIM_MESSAGE_MAX);
 	inkan_buf_init(&sigs, CLI_DKIM_TEXT_MAX);
 	for (int k = 1; k < argc; k++) {
-		if (!rest && strcmp(argv[k], "--") == 0) {
-			rest = true;
+		switch (cli_arg_kind(argv[k], &rest)) {
+		case CLI_ARG_SKIP:
 			continue;
-		}
-		if (rest || argv[k][0] != '-' || argv[k][1] == '\0') {
-			if (path != NULL) {
-				rc = cli_usage("dkim sign: one message at a "
-					       "time");
+		case CLI_ARG_OPERAND:
+			if ((rc = cli_one_input("dkim sign", argv[k], &path)) !=
+			    0)
 				goto out;
-			}
-			path = argv[k];
 			continue;
+		case CLI_ARG_OPTION:
+			break;
 		}
 		if (cli_is_help(argv[k])) {
 			dkim_usage(stdout);

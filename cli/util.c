@@ -40,6 +40,27 @@ cli_is_help(const char *a)
 	return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
 }
 
+enum cli_arg
+cli_arg_kind(const char *a, bool *rest)
+{
+	if (*rest)
+		return CLI_ARG_OPERAND;
+	if (strcmp(a, "--") == 0) {
+		*rest = true;
+		return CLI_ARG_SKIP;
+	}
+	return a[0] == '-' && a[1] != '\0' ? CLI_ARG_OPTION : CLI_ARG_OPERAND;
+}
+
+int
+cli_one_input(const char *cmd, const char *a, const char **path_r)
+{
+	if (*path_r != NULL)
+		return cli_usage("%s: one message at a time", cmd);
+	*path_r = a;
+	return 0;
+}
+
 int
 cli_open_input(const char *path, FILE **f_r)
 {
