@@ -94,6 +94,17 @@ dmarc_clock(struct inkan_dmarc *d)
 				    : (int64_t)time(NULL);
 }
 
+static void
+entry_drop(struct ttl_entry *base)
+{
+	struct dmarc_cache_entry *e = (struct dmarc_cache_entry *)(void *)base;
+
+	inkan_dmarc_record_free(&e->rec);
+	free(e->text);
+	free(e->why);
+	free(e);
+}
+
 enum inkan_status
 inkan_dmarc_new(struct inkan_resolver *resolver,
     const struct inkan_limits *limits,
@@ -101,7 +112,6 @@ inkan_dmarc_new(struct inkan_resolver *resolver,
 {
 	struct inkan_dmarc *d;
 	enum inkan_status st;
-	size_t nb = 16;
 
 	if (dmarc_r != NULL)
 		*dmarc_r = NULL;
@@ -120,13 +130,11 @@ inkan_dmarc_new(struct inkan_resolver *resolver,
 	else
 		inkan_dmarc_options_init(&d->opt);
 	d->opt.psl_file = NULL; /* read below, not kept */
-	while (nb < d->lim.dmarc_cache_max && nb < (1u << 16))
-		nb <<= 1;
-	if ((d->buckets = calloc(nb, sizeof(*d->buckets))) == NULL) {
+	if (ttl_cache_init(&d->cache, d->lim.dmarc_cache_max, (size_t)1 << 16,
+		entry_drop) != INKAN_OK) {
 		free(d);
 		return INKAN_ERR_NOMEM;
 	}
-	d->nbuckets = nb;
 	if (d->opt.mode == INKAN_DMARC_MODE_RFC7489) {
 		st = dmarc_psl_load(
 		    options != NULL ? options->psl_file : NULL, &d->psl);
@@ -139,32 +147,11 @@ inkan_dmarc_new(struct inkan_resolver *resolver,
 	return INKAN_OK;
 }
 
-static void
-entry_free(struct dmarc_cache_entry *e)
-{
-	inkan_dmarc_record_free(&e->rec);
-	free(e->text);
-	free(e->why);
-	free(e);
-}
-
 void
 inkan_dmarc_cache_clear(struct inkan_dmarc *d)
 {
-	size_t i;
-
-	if (d == NULL)
-		return;
-	for (i = 0; i < d->nbuckets; i++) {
-		struct dmarc_cache_entry *e, *next;
-
-		for (e = d->buckets[i]; e != NULL; e = next) {
-			next = e->next;
-			entry_free(e);
-		}
-		d->buckets[i] = NULL;
-	}
-	d->count = 0;
+	if (d != NULL)
+		ttl_cache_empty(&d->cache);
 }
 
 void
@@ -176,67 +163,9 @@ inkan_dmarc_free(struct inkan_dmarc **dp)
 		return;
 	d = *dp;
 	*dp = NULL;
-	inkan_dmarc_cache_clear(d);
-	free(d->buckets);
+	ttl_cache_clear(&d->cache);
 	dmarc_psl_free(&d->psl);
 	free(d);
-}
-
-/* FNV-1a over the key. */
-static uint64_t
-key_hash(const char *k, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325u;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (uint8_t)k[i];
-		h *= 0x100000001b3u;
-	}
-	return h;
-}
-
-static struct dmarc_cache_entry *
-cache_find(struct inkan_dmarc *d, const char *key, size_t n, uint64_t h)
-{
-	struct dmarc_cache_entry *e, **pp;
-
-	pp = &d->buckets[h & (d->nbuckets - 1)];
-	while ((e = *pp) != NULL) {
-		if (e->hash == h && e->klen == n &&
-		    memcmp(e->key, key, n) == 0) {
-			if (e->expires > d->now)
-				return e;
-			*pp = e->next;
-			entry_free(e);
-			d->count--;
-			return NULL;
-		}
-		pp = &e->next;
-	}
-	return NULL;
-}
-
-/* Drops every expired entry; if the cache is still full, all of it. */
-static void
-cache_make_room(struct inkan_dmarc *d)
-{
-	size_t i;
-
-	for (i = 0; i < d->nbuckets; i++) {
-		struct dmarc_cache_entry *e, **pp = &d->buckets[i];
-
-		while ((e = *pp) != NULL) {
-			if (e->expires <= d->now) {
-				*pp = e->next;
-				entry_free(e);
-				d->count--;
-			} else
-				pp = &e->next;
-		}
-	}
-	if (d->count >= d->lim.dmarc_cache_max)
-		inkan_dmarc_cache_clear(d);
 }
 
 /* Keeps f for key; failing to allocate only skips caching. */
@@ -256,34 +185,27 @@ cache_put(struct inkan_dmarc *d, const char *key, size_t n, uint64_t h,
 		if (ttl == 0 || ttl > d->lim.dmarc_negative_ttl)
 			ttl = d->lim.dmarc_negative_ttl;
 	}
-	if (ttl == 0 || d->lim.dmarc_cache_max == 0)
+	if (ttl == 0 || !ttl_cache_room(&d->cache, d->now))
 		return;
-	if (d->count >= d->lim.dmarc_cache_max)
-		cache_make_room(d);
 	if (!inkan_size_add(sizeof(*e) + 1, n, &size) ||
 	    (e = calloc(1, size)) == NULL)
 		return;
 	memcpy(e->key, key, n);
-	e->klen = n;
-	e->hash = h;
-	e->expires = d->now + ttl;
 	e->ttl = ttl;
 	e->outcome = f->outcome;
 	if (f->why != NULL && (e->why = strdup(f->why)) == NULL) {
-		entry_free(e);
+		entry_drop(&e->base);
 		return;
 	}
 	if (f->text != NULL && (e->text = strdup(f->text)) == NULL) {
-		entry_free(e);
+		entry_drop(&e->base);
 		return;
 	}
 	if (f->rec != NULL) {
 		dmarc_record_ref(f->rec);
 		e->rec = f->rec;
 	}
-	e->next = d->buckets[h & (d->nbuckets - 1)];
-	d->buckets[h & (d->nbuckets - 1)] = e;
-	d->count++;
+	ttl_cache_add(&d->cache, &e->base, e->key, n, h, d->now + ttl);
 }
 
 void
@@ -440,14 +362,16 @@ dmarc_fetch(struct inkan_dmarc *d, const char *qname, struct dmarc_fetch *f)
 {
 	struct dmarc_cache_entry *e;
 	size_t n = strlen(qname);
-	uint64_t h = key_hash(qname, n);
+	uint64_t h = ttl_cache_hash(qname, n);
 	enum inkan_status st;
 
 	memset(f, 0, sizeof(*f));
-	if ((e = cache_find(d, qname, n, h)) != NULL) {
+	e = (struct dmarc_cache_entry *)(void *)ttl_cache_find(
+	    &d->cache, qname, n, h, d->now);
+	if (e != NULL) {
 		f->outcome = e->outcome;
 		f->cached = true;
-		f->ttl = (uint32_t)(e->expires - d->now);
+		f->ttl = (uint32_t)(e->base.expires - d->now);
 		if (e->why != NULL && (f->why = strdup(e->why)) == NULL)
 			goto nomem;
 		if (e->text != NULL && (f->text = strdup(e->text)) == NULL)

@@ -15,6 +15,8 @@
 
 #include <inkan/dmarc.h>
 
+#include "util/ttlcache.h"
+
 /* Per-object memory: records, lookups and verdicts each own an arena. */
 #define DMARC_ARENA_MAX (4u * 1024 * 1024)
 
@@ -53,15 +55,12 @@ const char *dmarc_domain_suffix(const char *domain, size_t n);
 /* ---- the context ------------------------------------------------------- */
 
 struct dmarc_cache_entry {
-	struct dmarc_cache_entry *next;
-	uint64_t hash;
-	int64_t expires;
+	struct ttl_entry base; /* first: the table's part */
 	enum inkan_dmarc_step_outcome outcome;
 	uint32_t ttl;
 	struct inkan_dmarc_record *rec; /* RECORD: one reference */
 	char *text; /* RECORD: the record text, escaped */
 	char *why;
-	size_t klen;
 	char key[]; /* NUL-terminated */
 };
 
@@ -72,9 +71,7 @@ struct inkan_dmarc {
 	struct inkan_limits lim;
 	struct inkan_dmarc_options opt;
 	struct dmarc_psl *psl; /* RFC 7489 mode only */
-	size_t nbuckets; /* a power of two */
-	struct dmarc_cache_entry **buckets;
-	size_t count;
+	struct ttl_cache cache; /* of struct dmarc_cache_entry */
 	int64_t now; /* the clock, read at each public entry point */
 	uint64_t dns_queries; /* queries sent (cache misses) */
 };

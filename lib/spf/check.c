@@ -37,7 +37,6 @@ inkan_spf_new(struct inkan_resolver *resolver,
     const struct inkan_limits *limits, struct inkan_spf **spf_r)
 {
 	struct inkan_spf *s;
-	size_t nb = 16;
 
 	if (spf_r == NULL)
 		return INKAN_ERR_INVAL;
@@ -52,13 +51,8 @@ inkan_spf_new(struct inkan_resolver *resolver,
 		s->lim.spf_depth_max = 1;
 	if (s->lim.spf_depth_max > 1024)
 		s->lim.spf_depth_max = 1024;
-	while (nb < s->lim.spf_cache_max && nb < ((size_t)1 << 20))
-		nb *= 2;
-	s->nbuckets = nb;
-	s->buckets = calloc(nb, sizeof(*s->buckets));
 	s->frames = calloc(s->lim.spf_depth_max + 1, sizeof(*s->frames));
-	if (s->buckets == NULL || s->frames == NULL) {
-		free(s->buckets);
+	if (s->frames == NULL || spf_cache_init(s) != INKAN_OK) {
 		free(s->frames);
 		free(s);
 		return INKAN_ERR_NOMEM;
@@ -82,11 +76,10 @@ inkan_spf_free(struct inkan_spf **spf)
 
 	if (spf == NULL || (s = *spf) == NULL)
 		return;
-	inkan_spf_cache_clear(s);
+	ttl_cache_clear(&s->cache);
 	for (i = 0; i <= s->lim.spf_depth_max; i++)
 		spf_frame_release(&s->frames[i]);
 	free(s->frames);
-	free(s->buckets);
 	free(s->steps);
 	inkan_buf_clear(&s->name);
 	inkan_buf_clear(&s->txt);

@@ -14,6 +14,8 @@
 
 #include <inkan/spf.h>
 
+#include "util/ttlcache.h"
+
 /* RFC 7208 5: the mechanisms. */
 enum spf_mech {
 	SPF_MECH_ALL = 0,
@@ -153,13 +155,10 @@ enum spf_fetch {
 };
 
 struct spf_cache_entry {
-	struct spf_cache_entry *next;
-	uint64_t hash;
-	int64_t expires;
+	struct ttl_entry base; /* first: the table's part */
 	enum spf_fetch kind; /* RECORD, NONE or PERMERROR */
 	struct inkan_spf_record *rec; /* RECORD: one reference */
 	char *why; /* PERMERROR: why (allocated) */
-	size_t klen; /* strlen(key) */
 	char key[]; /* lowercase domain, NUL-terminated */
 };
 
@@ -187,10 +186,7 @@ struct inkan_spf {
 	int64_t (*clock)(void *arg);
 	void *clock_arg;
 
-	/* The record cache: chained hash table. */
-	struct spf_cache_entry **buckets;
-	size_t nbuckets;
-	size_t count;
+	struct ttl_cache cache; /* of struct spf_cache_entry */
 
 	/* Per-check state, reset by each check. */
 	unsigned flags;
@@ -256,6 +252,9 @@ enum inkan_status spf_check_host(
 
 /* RFC 7208 6.2: fills s->exp with the explanation of a fail. */
 enum inkan_status spf_explain(struct inkan_spf *s);
+
+/* Makes s's empty cache (spf_cache_max entries). INKAN_ERR_NOMEM. */
+enum inkan_status spf_cache_init(struct inkan_spf *s);
 
 /* The live cache entry for key (lowercase, n bytes), or NULL; drops it
    when it has expired. */
