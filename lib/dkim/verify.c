@@ -179,9 +179,9 @@ set_error(struct inkan_dkim_verify *v, const char *msg)
  */
 
 /*
- * Whether s is the n bytes of word, ASCII case-insensitively. Inline, the
- * length first: most of what is compared is not the word (each name of
- * h= against "from", each field's name against "DKIM-Signature").
+ * Whether s is the n bytes of word, ASCII case-insensitively; word is
+ * written in lowercase. Inline, the length first: most of what is
+ * compared is not the word (each field's name against "DKIM-Signature").
  */
 static inline bool
 is_word(struct inkan_view s, const char *word, size_t n)
@@ -191,8 +191,7 @@ is_word(struct inkan_view s, const char *word, size_t n)
 	if (s.len != n)
 		return false;
 	for (i = 0; i < n; i++)
-		if (inkan_ascii_lower(s.ptr[i]) !=
-		    inkan_ascii_lower((uint8_t)word[i]))
+		if (inkan_ascii_lower(s.ptr[i]) != (uint8_t)word[i])
 			return false;
 	return true;
 }
@@ -209,7 +208,7 @@ is_sig_field(const struct dkim_field *f)
 {
 	struct inkan_view name = { f->raw.ptr, f->name_len };
 
-	return IS_WORD(name, "DKIM-Signature");
+	return IS_WORD(name, "dkim-signature");
 }
 
 char *
@@ -224,50 +223,54 @@ dkim_arena_lower(struct inkan_arena *a, struct inkan_view s)
 	return r;
 }
 
+/* Whether c is FWS as dkim_arena_nofws() drops it: SP HTAB CR LF. */
+static inline bool
+is_fws_byte(uint8_t c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 char *
 dkim_arena_nofws(struct inkan_arena *a, struct inkan_view s, size_t *len_r)
 {
 	char *r = inkan_arena_alloc(a, s.len + 1);
-	size_t i, o = 0;
+	size_t i = 0, o = 0;
 
 	if (r == NULL)
 		return NULL;
-	for (i = 0; i < s.len;) {
-		uint8_t b;
-
 #ifdef __SSE2__
-		/*
-		 * b= is several hundred bytes of base64 with FWS only where
-		 * it is folded: 16 bytes at a time up to the first byte up
-		 * to SP (any such byte, FWS or not, is left to the loop
-		 * below).
-		 */
+	/*
+	 * b= is several hundred bytes of base64 with FWS only where it is
+	 * folded: 16 bytes are stored at a time (o <= i, so r has the room),
+	 * and those before the first byte up to SP kept; then the run of
+	 * bytes up to SP there (a fold: CRLF SP) is taken one at a time.
+	 */
+	while (s.len - i >= 16) {
 		const __m128i vsp = _mm_set1_epi8(' ');
+		__m128i w =
+		    _mm_loadu_si128((const __m128i *)(const void *)(s.ptr + i));
+		unsigned ws = (unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(_mm_min_epu8(w, vsp), w));
 
-		while (i + 16 <= s.len) {
-			__m128i w = _mm_loadu_si128(
-			    (const __m128i *)(const void *)(s.ptr + i));
-			unsigned ws = (unsigned)_mm_movemask_epi8(
-			    _mm_cmpeq_epi8(_mm_min_epu8(w, vsp), w));
-
-			/* All 16 stored (o <= i: r has the room), those
-			   before the first byte up to SP kept. */
-			_mm_storeu_si128((__m128i *)(void *)(r + o), w);
-			if (ws != 0) {
-				o += (size_t)__builtin_ctz(ws);
-				i += (size_t)__builtin_ctz(ws);
-				break;
-			}
+		_mm_storeu_si128((__m128i *)(void *)(r + o), w);
+		if (ws == 0) {
 			o += 16;
 			i += 16;
+			continue;
 		}
-		if (i >= s.len)
-			break;
-#endif
-		b = s.ptr[i++];
-		if (b != ' ' && b != '\t' && b != '\r' && b != '\n')
-			r[o++] = (char)b;
+		o += (size_t)__builtin_ctz(ws);
+		i += (size_t)__builtin_ctz(ws);
+		if (s.len - i >= 3 && s.ptr[i] == '\r' &&
+		    s.ptr[i + 1] == '\n' && s.ptr[i + 2] == ' ')
+			i += 3; /* the usual fold, at once */
+		for (; i < s.len && s.ptr[i] <= ' '; i++)
+			if (!is_fws_byte(s.ptr[i]))
+				r[o++] = (char)s.ptr[i];
 	}
+#endif
+	for (; i < s.len; i++)
+		if (!is_fws_byte(s.ptr[i]))
+			r[o++] = (char)s.ptr[i];
 	r[o] = '\0';
 	*len_r = o;
 	return r;
@@ -365,6 +368,84 @@ is_dns_name(struct inkan_view v)
 		label++;
 	}
 	return label > 0;
+}
+
+/*
+ * The length of the run of RFC 5322 ftext (%x21-39 / %x3B-7E: a header
+ * field name's bytes) at the start of p[0..n). h= names are short, so
+ * where 16 bytes can be read the first non-ftext byte is found in one
+ * step: ftext is the bytes above SP (as signed bytes, so 8-bit bytes are
+ * below it) other than ':' and DEL.
+ */
+static inline size_t
+ftext_run(const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+
+#ifdef __SSE2__
+	while (n - i >= 16) {
+		__m128i w =
+		    _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i no =
+		    _mm_or_si128(_mm_cmpgt_epi8(_mm_set1_epi8(0x21), w),
+			_mm_or_si128(_mm_cmpeq_epi8(w, _mm_set1_epi8(':')),
+			    _mm_cmpeq_epi8(w, _mm_set1_epi8(0x7f))));
+		unsigned m = (unsigned)_mm_movemask_epi8(no);
+
+		if (m != 0)
+			return i + (size_t)__builtin_ctz(m);
+		i += 16;
+	}
+#endif
+	while (i < n && inkan_cc_is(p[i], INKAN_CC_FTEXT))
+		i++;
+	return i;
+}
+
+/*
+ * Checks h= (RFC 6376 3.5, 5.4, 6.1.1): a colon-separated list of header
+ * field names, each with WSP and control bytes (FWS) around it trimmed,
+ * none empty, all ftext, at most max of them, From among them. Returns
+ * NULL if it is usable, else why not: for the first bad name, in order.
+ *
+ * One pass instead of dkim_list_next() and a loop per name: a name is
+ * [trim] ftext* [trim] and then ':' or the end. Anything else after the
+ * ftext is a byte that is neither (8-bit) or ftext after trimmed bytes
+ * ("fr om"): either way the trimmed name holds a non-ftext byte.
+ */
+static const char *
+check_h(struct inkan_view h, size_t max)
+{
+	const unsigned trim = INKAN_CC_WSP | INKAN_CC_CTL;
+	const uint8_t *p = h.ptr;
+	size_t n = h.len, i = 0, start, nh = 0;
+	struct inkan_view name;
+	bool from = false;
+
+	for (;;) {
+		while (i < n && inkan_cc_is(p[i], trim))
+			i++;
+		start = i;
+		i += ftext_run(p + i, n - i);
+		if (i == start)
+			return i < n && p[i] != ':'
+			    ? "h= has an invalid header name"
+			    : "h= has an empty header name";
+		name.ptr = p + start;
+		name.len = i - start;
+		if (IS_WORD(name, "from"))
+			from = true;
+		while (i < n && inkan_cc_is(p[i], trim))
+			i++;
+		if (i < n && p[i] != ':')
+			return "h= has an invalid header name";
+		if (++nh > max)
+			return "h= names too many header fields";
+		if (i == n)
+			break;
+		i++; /* the ':' */
+	}
+	return from ? NULL : "h= does not include From (RFC 6376 5.4)";
 }
 
 static void
@@ -468,11 +549,10 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 	const struct dkim_tag *tag[TAG_COUNT] = { NULL };
 	struct dkim_tag *tags;
 	struct dkim_tag local[SIG_TAGS_LOCAL];
-	size_t n, i, nh, cap, tmax, dlen, blen = 0;
+	size_t n, i, cap, tmax, dlen, blen = 0;
 	enum inkan_status st;
 	const char *why;
 	uint64_t u;
-	bool from;
 
 	o->timestamp = o->expiration = -1;
 	o->offset = (size_t)f->offset;
@@ -481,7 +561,9 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 	i = f->name_len;
 	while (i < f->raw.len && f->raw.ptr[i] != ':')
 		i++;
-	value = inkan_view_sub(f->raw, i + 1, f->raw.len - i - 1);
+	i = i < f->raw.len ? i + 1 : f->raw.len;
+	value.ptr = f->raw.ptr + i;
+	value.len = f->raw.len - i;
 	if (value.len >= 2 && value.ptr[value.len - 2] == '\r')
 		value.len -= 2;
 	/*
@@ -552,22 +634,28 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 	if ((t = tag[TAG_I]) != NULL)
 		o->identity = arena_qp(&v->arena, t->value);
 	else if (o->domain != NULL) {
-		size_t dl = strlen(o->domain);
-		char *id = inkan_arena_alloc(&v->arena, dl + 2);
+		/* RFC 6376 3.5 i=: the default is "@" d=. (A value has no
+		   NUL: td->value.len is the length of o->domain.) */
+		char *id = inkan_arena_alloc(&v->arena, td->value.len + 2);
 
 		if (id != NULL) {
 			id[0] = '@';
-			memcpy(id + 1, o->domain, dl + 1);
+			memcpy(id + 1, o->domain, td->value.len + 1);
 		}
 		o->identity = id;
 	}
 	if ((t = tag[TAG_C]) != NULL) {
-		struct inkan_view c = t->value, hc, bc;
-		size_t slash = inkan_view_find(c, '/');
+		struct inkan_view c = t->value, hc = c, bc;
+		size_t slash = 0;
 
-		hc = inkan_view_sub(c, 0, slash);
-		bc = slash < c.len ? inkan_view_sub(c, slash + 1, c.len)
-				   : INKAN_VIEW_LIT("simple");
+		while (slash < c.len && c.ptr[slash] != '/')
+			slash++;
+		hc.len = slash;
+		if (slash < c.len) {
+			bc.ptr = c.ptr + slash + 1;
+			bc.len = c.len - slash - 1;
+		} else
+			bc = INKAN_VIEW_LIT("simple");
 		if (IS_WORD(hc, "relaxed"))
 			o->header_canon = INKAN_DKIM_RELAXED;
 		else if (!IS_WORD(hc, "simple")) {
@@ -609,7 +697,7 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 		permerror(s, "the signature has no v= tag");
 		return;
 	}
-	if (!inkan_view_eq(tv->value, INKAN_VIEW_LIT("1"))) {
+	if (tv->value.len != 1 || tv->value.ptr[0] != '1') {
 		permerror(s, "unsupported signature version (v= is not 1)");
 		return;
 	}
@@ -643,9 +731,12 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 	}
 	/* b= without its FWS (which the tag-list parser checked) is
 	   header.b: decoded from there, it takes the fast path only. */
-	if (!decode_b64(v,
-		o->b != NULL ? inkan_view_make(o->b, blen) : tb->value, &s->sig,
-		&s->siglen)) {
+	value = tb->value;
+	if (o->b != NULL) {
+		value.ptr = (const uint8_t *)o->b;
+		value.len = blen;
+	}
+	if (!decode_b64(v, value, &s->sig, &s->siglen)) {
 		permerror(s, "b= is empty or not base64");
 		return;
 	}
@@ -654,47 +745,27 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 		return;
 	}
 	/* h=: names, and From among them (RFC 6376 5.4, 6.1.1). */
-	from = false;
-	nh = 0;
-	list = th->value;
-	while (dkim_list_next(&list, &e)) {
-		if (e.len == 0) {
-			permerror(s, "h= has an empty header name");
-			return;
-		}
-		for (i = 0; i < e.len; i++)
-			if (!inkan_cc_is(e.ptr[i], INKAN_CC_FTEXT)) {
-				permerror(s, "h= has an invalid header name");
-				return;
-			}
-		if (++nh > lim->dkim_signed_headers_max) {
-			permerror(s, "h= names too many header fields");
-			return;
-		}
-		if (IS_WORD(e, "from"))
-			from = true;
-	}
-	if (!from) {
-		permerror(s, "h= does not include From (RFC 6376 5.4)");
+	if ((why = check_h(th->value, lim->dkim_signed_headers_max)) != NULL) {
+		permerror(s, why);
 		return;
 	}
 	s->h = th->value;
 	/* i=: "@" domain, within d= (RFC 6376 3.5). */
-	if (o->identity == NULL) {
+	if (o->identity == NULL || o->domain == NULL) {
 		permerror(s, "out of memory");
 		return;
 	}
-	if ((s->idomain = strrchr(o->identity, '@')) == NULL) {
+	if (tag[TAG_I] == NULL)
+		s->idomain = o->identity + 1; /* "@" d=: d= is no '@' */
+	else if ((s->idomain = strrchr(o->identity, '@')) == NULL) {
 		permerror(s, "i= has no '@'");
 		return;
-	}
-	s->idomain++;
-	if (!domain_within(s->idomain, o->domain)) {
+	} else if (!domain_within(++s->idomain, o->domain)) {
 		permerror(
 		    s, "i= is not d= or a subdomain of it (RFC 6376 3.5)");
 		return;
 	}
-	if ((t = tag[TAG_Q]) != NULL) {
+	if ((t = tag[TAG_Q]) != NULL && !IS_WORD(t->value, "dns/txt")) {
 		bool dns = false;
 
 		list = t->value;
@@ -738,7 +809,7 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 	    !(f->raw.ptr[s->b_end] == '\r' && s->b_end + 2 == f->raw.len))
 		s->b_end++;
 	/* The key's DNS name (RFC 6376 3.6.2.1). */
-	dlen = strlen(o->domain);
+	dlen = td->value.len; /* strlen(o->domain), as above */
 	s->keyname = inkan_arena_alloc(
 	    &v->arena, ts->value.len + sizeof(DOMAINKEY) + dlen);
 	if (s->keyname == NULL) {
