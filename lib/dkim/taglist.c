@@ -163,6 +163,7 @@ dkim_taglist_parse(struct inkan_view in, struct dkim_tag *tags, size_t cap,
 	const uint8_t *p = in.ptr, *vc = value_class;
 	size_t n = in.len, pos = 0, count = 0, i;
 	uint64_t seen1 = 0; /* the one-letter names so far */
+	uint64_t seen2 = 0; /* a bit of each longer name so far */
 	bool dup;
 
 	*n_r = 0;
@@ -202,8 +203,11 @@ dkim_taglist_parse(struct inkan_view in, struct dkim_tag *tags, size_t cap,
 			uint8_t cl = vc[p[pos]];
 
 			if (cl == V_CHAR) {
-				/* The common case: a run of value bytes. */
+				/* The common case: a run of value bytes, to
+				   the ';' or the end. */
 				vend = pos = value_run(p, n, pos);
+				if (pos >= n || p[pos] == ';')
+					break;
 				continue;
 			}
 			if (cl == V_END)
@@ -224,7 +228,9 @@ dkim_taglist_parse(struct inkan_view in, struct dkim_tag *tags, size_t cap,
 		/*
 		 * RFC 6376 3.2: "Tags with duplicate names MUST NOT occur
 		 * within a single tag-list". Names of one letter (most of
-		 * them) are a bit each in seen1; the others are compared.
+		 * them) are a bit each in seen1. Longer ones set a bit of
+		 * seen2 chosen by their last letter and length: only when
+		 * it was set already are they compared.
 		 */
 		if (t.name.len == 1) {
 			uint64_t bit = UINT64_C(1) << (t.name.ptr[0] & 63);
@@ -232,10 +238,16 @@ dkim_taglist_parse(struct inkan_view in, struct dkim_tag *tags, size_t cap,
 			dup = (seen1 & bit) != 0;
 			seen1 |= bit;
 		} else {
-			for (i = 0, dup = false; i < count && !dup; i++)
-				dup = tags[i].name.len == t.name.len &&
-				    memcmp(tags[i].name.ptr, t.name.ptr,
-					t.name.len) == 0;
+			uint64_t bit = UINT64_C(1)
+			    << ((t.name.ptr[t.name.len - 1] + t.name.len) & 63);
+
+			dup = false;
+			if ((seen2 & bit) != 0)
+				for (i = 0; i < count && !dup; i++)
+					dup = tags[i].name.len == t.name.len &&
+					    memcmp(tags[i].name.ptr, t.name.ptr,
+						t.name.len) == 0;
+			seen2 |= bit;
 		}
 		if (dup) {
 			*why_r = "a tag appears twice";

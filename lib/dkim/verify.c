@@ -350,24 +350,20 @@ domain_within(const char *dom, const char *d)
 static bool
 is_dns_name(struct inkan_view v)
 {
-	size_t i, label = 0;
+	size_t i;
 
-	if (v.len == 0)
+	if (v.len == 0 || v.ptr[0] == '.' || v.ptr[v.len - 1] == '.')
 		return false;
 	for (i = 0; i < v.len; i++) {
 		uint8_t c = v.ptr[i];
 
-		if (c == '.') {
-			if (label == 0)
-				return false;
-			label = 0;
-			continue;
-		}
-		if (!inkan_cc_is(c, INKAN_CC_LDH) && c != '_' && c < 0x80)
+		/* A '.' is never first: v.ptr[i - 1] is there. */
+		if (c == '.'
+			? v.ptr[i - 1] == '.'
+			: !inkan_cc_is(c, INKAN_CC_LDH) && c != '_' && c < 0x80)
 			return false;
-		label++;
 	}
-	return label > 0;
+	return true;
 }
 
 /*
@@ -423,8 +419,9 @@ check_h(struct inkan_view h, size_t max)
 	bool from = false;
 
 	for (;;) {
-		while (i < n && inkan_cc_is(p[i], trim))
-			i++;
+		if (i < n && !inkan_cc_is(p[i], INKAN_CC_FTEXT))
+			while (i < n && inkan_cc_is(p[i], trim))
+				i++;
 		start = i;
 		i += ftext_run(p + i, n - i);
 		if (i == start)
@@ -435,10 +432,12 @@ check_h(struct inkan_view h, size_t max)
 		name.len = i - start;
 		if (IS_WORD(name, "from"))
 			from = true;
-		while (i < n && inkan_cc_is(p[i], trim))
-			i++;
-		if (i < n && p[i] != ':')
-			return "h= has an invalid header name";
+		if (i < n && p[i] != ':') {
+			while (i < n && inkan_cc_is(p[i], trim))
+				i++;
+			if (i < n && p[i] != ':')
+				return "h= has an invalid header name";
+		}
 		if (++nh > max)
 			return "h= names too many header fields";
 		if (i == n)

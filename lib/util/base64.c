@@ -324,6 +324,31 @@ decode_into(
 			o += 3;
 			i += 4;
 		}
+		/*
+		 * The usual end, a last quantum "xx==" or "xxx=" and nothing
+		 * after it, at once. The bits that do not make a whole byte
+		 * (the low 4 of x2 or the low 2 of x3) must be zero (RFC 4648
+		 * 3.5). Anything else about it is for the slow path to judge.
+		 */
+		if (n - i == 4 && s[i + 3] == '=') {
+			uint32_t w = dec_at[0][s[i]] | dec_at[1][s[i + 1]],
+				 spare = 0xf000;
+			size_t len = 1;
+
+			if (s[i + 2] != '=') {
+				w |= dec_at[2][s[i + 2]];
+				spare = 0xc0;
+				len = 2;
+			}
+			if ((w & (B64_BAD | spare)) == 0 &&
+			    (size_t)(oend - o) >= len) {
+				o[0] = (uint8_t)(w >> 16);
+				if (len == 2)
+					o[1] = (uint8_t)(w >> 8);
+				o += len;
+				break;
+			}
+		}
 		/* Slow path: one quantum a character at a time, past FWS. */
 		for (k = 0; k < 4 && i < n; i++) {
 			v = dec[s[i]];
