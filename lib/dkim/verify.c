@@ -27,6 +27,11 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+/* AVX2 code in a function of its own, used where the CPU has it. */
+#include <immintrin.h>
+#define VERIFY_AVX2 1
+#endif
 
 #include "dkim/dkim_impl.h"
 
@@ -179,9 +184,37 @@ set_error(struct inkan_dkim_verify *v, const char *msg)
  */
 
 /*
+ * The 8 bytes of x with A-Z made lowercase, all at once: for each byte
+ * b, adding 0x80 - 'A' to its low 7 bits sets bit 7 when they are >= 'A',
+ * adding 0x80 - 'Z' - 1 when they are > 'Z' (neither sum carries into the
+ * next byte); a byte with bit 7 set itself (8-bit) is no letter. The
+ * letters get 0x20 (bit 7 shifted down by 2).
+ */
+static inline uint64_t
+lower8(uint64_t x)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	uint64_t b = x & (0x7f * ones),
+		 upper = (b + (0x80 - 'A') * ones) &
+	    ~(b + (0x80 - 'Z' - 1) * ones) & ~x & (0x80 * ones);
+
+	return x | upper >> 2;
+}
+
+static inline uint64_t
+load8(const void *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, sizeof(x));
+	return x;
+}
+
+/*
  * Whether s is the n bytes of word, ASCII case-insensitively; word is
  * written in lowercase. Inline, the length first: most of what is
  * compared is not the word (each field's name against "DKIM-Signature").
+ * Words of 8 bytes or more go 8 at a time, the last 8 overlapping.
  */
 static inline bool
 is_word(struct inkan_view s, const char *word, size_t n)
@@ -190,6 +223,12 @@ is_word(struct inkan_view s, const char *word, size_t n)
 
 	if (s.len != n)
 		return false;
+	if (n >= 8) {
+		for (i = 0; n - i > 8; i += 8)
+			if (lower8(load8(s.ptr + i)) != load8(word + i))
+				return false;
+		return lower8(load8(s.ptr + n - 8)) == load8(word + n - 8);
+	}
 	for (i = 0; i < n; i++)
 		if (inkan_ascii_lower(s.ptr[i]) != (uint8_t)word[i])
 			return false;
@@ -230,6 +269,55 @@ is_fws_byte(uint8_t c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/*
+ * At s[*i_r], a byte up to SP: takes the run of such bytes there, FWS
+ * dropped and the others kept (in r at *o_r), the usual fold (CRLF SP)
+ * at once.
+ */
+static inline void
+nofws_low_run(const uint8_t *s, size_t n, size_t *i_r, char *r, size_t *o_r)
+{
+	size_t i = *i_r, o = *o_r;
+
+	if (n - i >= 3 && s[i] == '\r' && s[i + 1] == '\n' && s[i + 2] == ' ')
+		i += 3;
+	for (; i < n && s[i] <= ' '; i++)
+		if (!is_fws_byte(s[i]))
+			r[o++] = (char)s[i];
+	*i_r = i;
+	*o_r = o;
+}
+
+#ifdef VERIFY_AVX2
+/* The SSE2 loop of dkim_arena_nofws() below with 32 bytes a step, while
+   32 are left. */
+__attribute__((target("avx2"))) static void
+nofws_avx2(const uint8_t *s, size_t n, size_t *i_r, char *r, size_t *o_r)
+{
+	const __m256i vsp = _mm256_set1_epi8(' ');
+	size_t i = *i_r, o = *o_r;
+
+	while (n - i >= 32) {
+		__m256i w =
+		    _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+		unsigned ws = (unsigned)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(_mm256_min_epu8(w, vsp), w));
+
+		_mm256_storeu_si256((__m256i *)(void *)(r + o), w);
+		if (ws == 0) {
+			o += 32;
+			i += 32;
+			continue;
+		}
+		o += (size_t)__builtin_ctz(ws);
+		i += (size_t)__builtin_ctz(ws);
+		nofws_low_run(s, n, &i, r, &o);
+	}
+	*i_r = i;
+	*o_r = o;
+}
+#endif
+
 char *
 dkim_arena_nofws(struct inkan_arena *a, struct inkan_view s, size_t *len_r)
 {
@@ -238,15 +326,20 @@ dkim_arena_nofws(struct inkan_arena *a, struct inkan_view s, size_t *len_r)
 
 	if (r == NULL)
 		return NULL;
+#ifdef VERIFY_AVX2
+	if (s.len >= 64 && __builtin_cpu_supports("avx2"))
+		nofws_avx2(s.ptr, s.len, &i, r, &o);
+#endif
 #ifdef __SSE2__
 	/*
 	 * b= is several hundred bytes of base64 with FWS only where it is
 	 * folded: 16 bytes are stored at a time (o <= i, so r has the room),
 	 * and those before the first byte up to SP kept; then the run of
-	 * bytes up to SP there (a fold: CRLF SP) is taken one at a time.
+	 * bytes up to SP there.
 	 */
+	const __m128i vsp = _mm_set1_epi8(' ');
+
 	while (s.len - i >= 16) {
-		const __m128i vsp = _mm_set1_epi8(' ');
 		__m128i w =
 		    _mm_loadu_si128((const __m128i *)(const void *)(s.ptr + i));
 		unsigned ws = (unsigned)_mm_movemask_epi8(
@@ -260,12 +353,22 @@ dkim_arena_nofws(struct inkan_arena *a, struct inkan_view s, size_t *len_r)
 		}
 		o += (size_t)__builtin_ctz(ws);
 		i += (size_t)__builtin_ctz(ws);
-		if (s.len - i >= 3 && s.ptr[i] == '\r' &&
-		    s.ptr[i + 1] == '\n' && s.ptr[i + 2] == ' ')
-			i += 3; /* the usual fold, at once */
-		for (; i < s.len && s.ptr[i] <= ' '; i++)
-			if (!is_fws_byte(s.ptr[i]))
-				r[o++] = (char)s.ptr[i];
+		nofws_low_run(s.ptr, s.len, &i, r, &o);
+	}
+	if (i < s.len && s.len >= 16) {
+		/* The last s.len - i bytes: the 16 that end s, shifted so
+		   that bit 0 is s[i]. Without a byte up to SP, one copy. */
+		__m128i w = _mm_loadu_si128(
+		    (const __m128i *)(const void *)(s.ptr + s.len - 16));
+		unsigned ws = (unsigned)_mm_movemask_epi8(
+				  _mm_cmpeq_epi8(_mm_min_epu8(w, vsp), w)) >>
+		    (16 - (s.len - i));
+
+		if (ws == 0) {
+			memcpy(r + o, s.ptr + i, s.len - i);
+			o += s.len - i;
+			i = s.len;
+		}
 	}
 #endif
 	for (; i < s.len; i++)
