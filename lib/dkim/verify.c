@@ -27,11 +27,6 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__) && defined(__GNUC__)
-/* AVX2 code in a function of its own, used where the CPU has it. */
-#include <immintrin.h>
-#define VERIFY_AVX2 1
-#endif
 
 #include "dkim/dkim_impl.h"
 
@@ -268,6 +263,13 @@ is_fws_byte(uint8_t c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* AVX2 code in a function of its own (nofws_avx2()), used where the CPU
+   has it; included here, next to its one user. */
+#include <immintrin.h>
+#define VERIFY_AVX2 1
+#endif
 
 /*
  * At s[*i_r], a byte up to SP: takes the run of such bytes there, FWS
