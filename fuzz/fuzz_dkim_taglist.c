@@ -7,7 +7,9 @@
  * name or value lies outside the input, a name that is not ALPHA
  * *(ALNUM / "_"), a value that starts or ends with white space or holds a
  * ';', or two tags of the same name; or when a list element lies outside
- * its value or keeps white space at an end.
+ * its value or keeps white space at an end; or when the FWS-free copy of
+ * a value (dkim_arena_nofws(), as b= is reported) is not its bytes
+ * without SP HTAB CR LF.
  *
  * The same bytes are then the value of a DKIM-Signature field in front of
  * a small message, verified against a zone holding an Ed25519 and an RSA
@@ -35,6 +37,26 @@ static bool
 is_wsp(uint8_t c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* dkim_arena_nofws(v) is v without SP HTAB CR LF, NUL-terminated. */
+static void
+check_nofws(struct inkan_view v)
+{
+	struct inkan_arena a;
+	size_t i, k = 0, len;
+	char *r;
+
+	inkan_arena_init(&a, 1 << 20);
+	if ((r = dkim_arena_nofws(&a, v, &len)) != NULL) {
+		for (i = 0; i < v.len; i++)
+			if (!is_wsp(v.ptr[i]) &&
+			    (k >= len || r[k++] != (char)v.ptr[i]))
+				__builtin_trap();
+		if (k != len || r[len] != '\0')
+			__builtin_trap();
+	}
+	inkan_arena_clear(&a);
 }
 
 static struct inkan_dkim *
@@ -134,6 +156,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				__builtin_trap();
 		if (dkim_tag_find(tags, count, "") != NULL)
 			__builtin_trap();
+		check_nofws(t->value);
 		list = t->value;
 		while (dkim_list_next(&list, &e)) {
 			if (!inside(e, t->value.ptr, t->value.len) ||

@@ -52,12 +52,21 @@ skip_fws_run(const uint8_t *p, size_t n, size_t *pos)
 	return true;
 }
 
-/* Most places where FWS may be hold none: those without a call. */
+/*
+ * Most places where FWS may be hold none, or one SP (after each ';' of a
+ * signature written on one line): those without a call.
+ */
 static inline bool
 skip_fws(const uint8_t *p, size_t n, size_t *pos)
 {
-	if (*pos < n && p[*pos] > ' ')
+	size_t i = *pos;
+
+	if (i < n && p[i] == ' ')
+		i++;
+	if (i < n && p[i] > ' ') {
+		*pos = i;
 		return true;
+	}
 	return skip_fws_run(p, n, pos);
 }
 
@@ -118,6 +127,35 @@ notval16(const uint8_t *p)
 }
 #endif
 
+/*
+ * The end of the run of V_CHAR bytes that starts at p[pos], pos < n: the
+ * base64 of b= and bh= is most of a DKIM-Signature, and runs until a fold
+ * or the ';'. 16 bytes at a time where SSE2 is; the last bytes of the
+ * input (fewer than 16 after pos) are looked at through the 16 that end
+ * the input, shifted so that bit 0 is p[pos]: that reads only bytes of
+ * the input, and not one at a time.
+ */
+static inline size_t
+value_run(const uint8_t *p, size_t n, size_t pos)
+{
+#ifdef __SSE2__
+	unsigned bad;
+
+	for (; n - pos >= 16; pos += 16)
+		if ((bad = notval16(p + pos)) != 0)
+			return pos + (size_t)__builtin_ctz(bad);
+	if (n >= 16) {
+		/* Bits for p[n-16..n); those for p[pos..n) down to bit 0,
+		   and a bit for p[n] (the end stops the run too). */
+		bad = (notval16(p + n - 16) | 1u << 16) >> (16 - (n - pos));
+		return pos + (size_t)__builtin_ctz(bad);
+	}
+#endif
+	while (pos < n && value_class[p[pos]] == V_CHAR)
+		pos++;
+	return pos;
+}
+
 enum inkan_status
 dkim_taglist_parse(struct inkan_view in, struct dkim_tag *tags, size_t cap,
     size_t *n_r, const char **why_r)
@@ -125,6 +163,7 @@ dkim_taglist_parse(struct inkan_view in, struct dkim_tag *tags, size_t cap,
 	const uint8_t *p = in.ptr, *vc = value_class;
 	size_t n = in.len, pos = 0, count = 0, i;
 	uint64_t seen1 = 0; /* the one-letter names so far */
+	uint64_t seen2 = 0; /* a bit of each longer name so far */
 	bool dup;
 
 	*n_r = 0;
@@ -164,23 +203,11 @@ dkim_taglist_parse(struct inkan_view in, struct dkim_tag *tags, size_t cap,
 			uint8_t cl = vc[p[pos]];
 
 			if (cl == V_CHAR) {
-				/* The common case: a run of value bytes. */
-#ifdef __SSE2__
-				while (pos + 16 <= n) {
-					unsigned bad = notval16(p + pos);
-
-					if (bad != 0) {
-						/* The run ends there. */
-						pos +=
-						    (size_t)__builtin_ctz(bad);
-						break;
-					}
-					pos += 16;
-				}
-#endif
-				while (pos < n && vc[p[pos]] == V_CHAR)
-					pos++;
-				vend = pos;
+				/* The common case: a run of value bytes, to
+				   the ';' or the end. */
+				vend = pos = value_run(p, n, pos);
+				if (pos >= n || p[pos] == ';')
+					break;
 				continue;
 			}
 			if (cl == V_END)
@@ -189,14 +216,21 @@ dkim_taglist_parse(struct inkan_view in, struct dkim_tag *tags, size_t cap,
 				*why_r = "a control character in a tag value";
 				return INKAN_ERR_SYNTAX;
 			}
-			if (!skip_fws(p, n, &pos))
+			/* FWS; a fold of b= is CRLF and one SP, at once. */
+			if (p[pos] == '\r' && n - pos >= 3 &&
+			    p[pos + 1] == '\n' &&
+			    (p[pos + 2] == ' ' || p[pos + 2] == '\t'))
+				pos += 3;
+			else if (!skip_fws_run(p, n, &pos))
 				goto bad_break;
 		}
 		t.value = view_of(p + start, vend - start);
 		/*
 		 * RFC 6376 3.2: "Tags with duplicate names MUST NOT occur
 		 * within a single tag-list". Names of one letter (most of
-		 * them) are a bit each in seen1; the others are compared.
+		 * them) are a bit each in seen1. Longer ones set a bit of
+		 * seen2 chosen by their last letter and length: only when
+		 * it was set already are they compared.
 		 */
 		if (t.name.len == 1) {
 			uint64_t bit = UINT64_C(1) << (t.name.ptr[0] & 63);
@@ -204,10 +238,16 @@ dkim_taglist_parse(struct inkan_view in, struct dkim_tag *tags, size_t cap,
 			dup = (seen1 & bit) != 0;
 			seen1 |= bit;
 		} else {
-			for (i = 0, dup = false; i < count && !dup; i++)
-				dup = tags[i].name.len == t.name.len &&
-				    memcmp(tags[i].name.ptr, t.name.ptr,
-					t.name.len) == 0;
+			uint64_t bit = UINT64_C(1)
+			    << ((t.name.ptr[t.name.len - 1] + t.name.len) & 63);
+
+			dup = false;
+			if ((seen2 & bit) != 0)
+				for (i = 0; i < count && !dup; i++)
+					dup = tags[i].name.len == t.name.len &&
+					    memcmp(tags[i].name.ptr, t.name.ptr,
+						t.name.len) == 0;
+			seen2 |= bit;
 		}
 		if (dup) {
 			*why_r = "a tag appears twice";

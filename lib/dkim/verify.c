@@ -179,9 +179,37 @@ set_error(struct inkan_dkim_verify *v, const char *msg)
  */
 
 /*
- * Whether s is the n bytes of word, ASCII case-insensitively. Inline, the
- * length first: most of what is compared is not the word (each name of
- * h= against "from", each field's name against "DKIM-Signature").
+ * The 8 bytes of x with A-Z made lowercase, all at once: for each byte
+ * b, adding 0x80 - 'A' to its low 7 bits sets bit 7 when they are >= 'A',
+ * adding 0x80 - 'Z' - 1 when they are > 'Z' (neither sum carries into the
+ * next byte); a byte with bit 7 set itself (8-bit) is no letter. The
+ * letters get 0x20 (bit 7 shifted down by 2).
+ */
+static inline uint64_t
+lower8(uint64_t x)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	uint64_t b = x & (0x7f * ones),
+		 upper = (b + (0x80 - 'A') * ones) &
+	    ~(b + (0x80 - 'Z' - 1) * ones) & ~x & (0x80 * ones);
+
+	return x | upper >> 2;
+}
+
+static inline uint64_t
+load8(const void *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, sizeof(x));
+	return x;
+}
+
+/*
+ * Whether s is the n bytes of word, ASCII case-insensitively; word is
+ * written in lowercase. Inline, the length first: most of what is
+ * compared is not the word (each field's name against "DKIM-Signature").
+ * Words of 8 bytes or more go 8 at a time, the last 8 overlapping.
  */
 static inline bool
 is_word(struct inkan_view s, const char *word, size_t n)
@@ -190,9 +218,14 @@ is_word(struct inkan_view s, const char *word, size_t n)
 
 	if (s.len != n)
 		return false;
+	if (n >= 8) {
+		for (i = 0; n - i > 8; i += 8)
+			if (lower8(load8(s.ptr + i)) != load8(word + i))
+				return false;
+		return lower8(load8(s.ptr + n - 8)) == load8(word + n - 8);
+	}
 	for (i = 0; i < n; i++)
-		if (inkan_ascii_lower(s.ptr[i]) !=
-		    inkan_ascii_lower((uint8_t)word[i]))
+		if (inkan_ascii_lower(s.ptr[i]) != (uint8_t)word[i])
 			return false;
 	return true;
 }
@@ -209,7 +242,7 @@ is_sig_field(const struct dkim_field *f)
 {
 	struct inkan_view name = { f->raw.ptr, f->name_len };
 
-	return IS_WORD(name, "DKIM-Signature");
+	return IS_WORD(name, "dkim-signature");
 }
 
 char *
@@ -224,50 +257,125 @@ dkim_arena_lower(struct inkan_arena *a, struct inkan_view s)
 	return r;
 }
 
+/* Whether c is FWS as dkim_arena_nofws() drops it: SP HTAB CR LF. */
+static inline bool
+is_fws_byte(uint8_t c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* AVX2 code in a function of its own (nofws_avx2()), used where the CPU
+   has it; included here, next to its one user. */
+#include <immintrin.h>
+#define VERIFY_AVX2 1
+#endif
+
+/*
+ * At s[*i_r], a byte up to SP: takes the run of such bytes there, FWS
+ * dropped and the others kept (in r at *o_r), the usual fold (CRLF SP)
+ * at once.
+ */
+static inline void
+nofws_low_run(const uint8_t *s, size_t n, size_t *i_r, char *r, size_t *o_r)
+{
+	size_t i = *i_r, o = *o_r;
+
+	if (n - i >= 3 && s[i] == '\r' && s[i + 1] == '\n' && s[i + 2] == ' ')
+		i += 3;
+	for (; i < n && s[i] <= ' '; i++)
+		if (!is_fws_byte(s[i]))
+			r[o++] = (char)s[i];
+	*i_r = i;
+	*o_r = o;
+}
+
+#ifdef VERIFY_AVX2
+/* The SSE2 loop of dkim_arena_nofws() below with 32 bytes a step, while
+   32 are left. */
+__attribute__((target("avx2"))) static void
+nofws_avx2(const uint8_t *s, size_t n, size_t *i_r, char *r, size_t *o_r)
+{
+	const __m256i vsp = _mm256_set1_epi8(' ');
+	size_t i = *i_r, o = *o_r;
+
+	while (n - i >= 32) {
+		__m256i w =
+		    _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+		unsigned ws = (unsigned)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(_mm256_min_epu8(w, vsp), w));
+
+		_mm256_storeu_si256((__m256i *)(void *)(r + o), w);
+		if (ws == 0) {
+			o += 32;
+			i += 32;
+			continue;
+		}
+		o += (size_t)__builtin_ctz(ws);
+		i += (size_t)__builtin_ctz(ws);
+		nofws_low_run(s, n, &i, r, &o);
+	}
+	*i_r = i;
+	*o_r = o;
+}
+#endif
+
 char *
 dkim_arena_nofws(struct inkan_arena *a, struct inkan_view s, size_t *len_r)
 {
 	char *r = inkan_arena_alloc(a, s.len + 1);
-	size_t i, o = 0;
+	size_t i = 0, o = 0;
 
 	if (r == NULL)
 		return NULL;
-	for (i = 0; i < s.len;) {
-		uint8_t b;
-
+#ifdef VERIFY_AVX2
+	if (s.len >= 64 && __builtin_cpu_supports("avx2"))
+		nofws_avx2(s.ptr, s.len, &i, r, &o);
+#endif
 #ifdef __SSE2__
-		/*
-		 * b= is several hundred bytes of base64 with FWS only where
-		 * it is folded: 16 bytes at a time up to the first byte up
-		 * to SP (any such byte, FWS or not, is left to the loop
-		 * below).
-		 */
-		const __m128i vsp = _mm_set1_epi8(' ');
+	/*
+	 * b= is several hundred bytes of base64 with FWS only where it is
+	 * folded: 16 bytes are stored at a time (o <= i, so r has the room),
+	 * and those before the first byte up to SP kept; then the run of
+	 * bytes up to SP there.
+	 */
+	const __m128i vsp = _mm_set1_epi8(' ');
 
-		while (i + 16 <= s.len) {
-			__m128i w = _mm_loadu_si128(
-			    (const __m128i *)(const void *)(s.ptr + i));
-			unsigned ws = (unsigned)_mm_movemask_epi8(
-			    _mm_cmpeq_epi8(_mm_min_epu8(w, vsp), w));
+	while (s.len - i >= 16) {
+		__m128i w =
+		    _mm_loadu_si128((const __m128i *)(const void *)(s.ptr + i));
+		unsigned ws = (unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(_mm_min_epu8(w, vsp), w));
 
-			/* All 16 stored (o <= i: r has the room), those
-			   before the first byte up to SP kept. */
-			_mm_storeu_si128((__m128i *)(void *)(r + o), w);
-			if (ws != 0) {
-				o += (size_t)__builtin_ctz(ws);
-				i += (size_t)__builtin_ctz(ws);
-				break;
-			}
+		_mm_storeu_si128((__m128i *)(void *)(r + o), w);
+		if (ws == 0) {
 			o += 16;
 			i += 16;
+			continue;
 		}
-		if (i >= s.len)
-			break;
-#endif
-		b = s.ptr[i++];
-		if (b != ' ' && b != '\t' && b != '\r' && b != '\n')
-			r[o++] = (char)b;
+		o += (size_t)__builtin_ctz(ws);
+		i += (size_t)__builtin_ctz(ws);
+		nofws_low_run(s.ptr, s.len, &i, r, &o);
 	}
+	if (i < s.len && s.len >= 16) {
+		/* The last s.len - i bytes: the 16 that end s, shifted so
+		   that bit 0 is s[i]. Without a byte up to SP, one copy. */
+		__m128i w = _mm_loadu_si128(
+		    (const __m128i *)(const void *)(s.ptr + s.len - 16));
+		unsigned ws = (unsigned)_mm_movemask_epi8(
+				  _mm_cmpeq_epi8(_mm_min_epu8(w, vsp), w)) >>
+		    (16 - (s.len - i));
+
+		if (ws == 0) {
+			memcpy(r + o, s.ptr + i, s.len - i);
+			o += s.len - i;
+			i = s.len;
+		}
+	}
+#endif
+	for (; i < s.len; i++)
+		if (!is_fws_byte(s.ptr[i]))
+			r[o++] = (char)s.ptr[i];
 	r[o] = '\0';
 	*len_r = o;
 	return r;
@@ -347,24 +455,101 @@ domain_within(const char *dom, const char *d)
 static bool
 is_dns_name(struct inkan_view v)
 {
-	size_t i, label = 0;
+	size_t i;
 
-	if (v.len == 0)
+	if (v.len == 0 || v.ptr[0] == '.' || v.ptr[v.len - 1] == '.')
 		return false;
 	for (i = 0; i < v.len; i++) {
 		uint8_t c = v.ptr[i];
 
-		if (c == '.') {
-			if (label == 0)
-				return false;
-			label = 0;
-			continue;
-		}
-		if (!inkan_cc_is(c, INKAN_CC_LDH) && c != '_' && c < 0x80)
+		/* A '.' is never first: v.ptr[i - 1] is there. */
+		if (c == '.'
+			? v.ptr[i - 1] == '.'
+			: !inkan_cc_is(c, INKAN_CC_LDH) && c != '_' && c < 0x80)
 			return false;
-		label++;
 	}
-	return label > 0;
+	return true;
+}
+
+/*
+ * The length of the run of RFC 5322 ftext (%x21-39 / %x3B-7E: a header
+ * field name's bytes) at the start of p[0..n). h= names are short, so
+ * where 16 bytes can be read the first non-ftext byte is found in one
+ * step: ftext is the bytes above SP (as signed bytes, so 8-bit bytes are
+ * below it) other than ':' and DEL.
+ */
+static inline size_t
+ftext_run(const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+
+#ifdef __SSE2__
+	while (n - i >= 16) {
+		__m128i w =
+		    _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i no =
+		    _mm_or_si128(_mm_cmpgt_epi8(_mm_set1_epi8(0x21), w),
+			_mm_or_si128(_mm_cmpeq_epi8(w, _mm_set1_epi8(':')),
+			    _mm_cmpeq_epi8(w, _mm_set1_epi8(0x7f))));
+		unsigned m = (unsigned)_mm_movemask_epi8(no);
+
+		if (m != 0)
+			return i + (size_t)__builtin_ctz(m);
+		i += 16;
+	}
+#endif
+	while (i < n && inkan_cc_is(p[i], INKAN_CC_FTEXT))
+		i++;
+	return i;
+}
+
+/*
+ * Checks h= (RFC 6376 3.5, 5.4, 6.1.1): a colon-separated list of header
+ * field names, each with WSP and control bytes (FWS) around it trimmed,
+ * none empty, all ftext, at most max of them, From among them. Returns
+ * NULL if it is usable, else why not: for the first bad name, in order.
+ *
+ * One pass instead of dkim_list_next() and a loop per name: a name is
+ * [trim] ftext* [trim] and then ':' or the end. Anything else after the
+ * ftext is a byte that is neither (8-bit) or ftext after trimmed bytes
+ * ("fr om"): either way the trimmed name holds a non-ftext byte.
+ */
+static const char *
+check_h(struct inkan_view h, size_t max)
+{
+	const unsigned trim = INKAN_CC_WSP | INKAN_CC_CTL;
+	const uint8_t *p = h.ptr;
+	size_t n = h.len, i = 0, start, nh = 0;
+	struct inkan_view name;
+	bool from = false;
+
+	for (;;) {
+		if (i < n && !inkan_cc_is(p[i], INKAN_CC_FTEXT))
+			while (i < n && inkan_cc_is(p[i], trim))
+				i++;
+		start = i;
+		i += ftext_run(p + i, n - i);
+		if (i == start)
+			return i < n && p[i] != ':'
+			    ? "h= has an invalid header name"
+			    : "h= has an empty header name";
+		name.ptr = p + start;
+		name.len = i - start;
+		if (IS_WORD(name, "from"))
+			from = true;
+		if (i < n && p[i] != ':') {
+			while (i < n && inkan_cc_is(p[i], trim))
+				i++;
+			if (i < n && p[i] != ':')
+				return "h= has an invalid header name";
+		}
+		if (++nh > max)
+			return "h= names too many header fields";
+		if (i == n)
+			break;
+		i++; /* the ':' */
+	}
+	return from ? NULL : "h= does not include From (RFC 6376 5.4)";
 }
 
 static void
@@ -468,11 +653,10 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 	const struct dkim_tag *tag[TAG_COUNT] = { NULL };
 	struct dkim_tag *tags;
 	struct dkim_tag local[SIG_TAGS_LOCAL];
-	size_t n, i, nh, cap, tmax, dlen, blen = 0;
+	size_t n, i, cap, tmax, dlen, blen = 0;
 	enum inkan_status st;
 	const char *why;
 	uint64_t u;
-	bool from;
 
 	o->timestamp = o->expiration = -1;
 	o->offset = (size_t)f->offset;
@@ -481,7 +665,9 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 	i = f->name_len;
 	while (i < f->raw.len && f->raw.ptr[i] != ':')
 		i++;
-	value = inkan_view_sub(f->raw, i + 1, f->raw.len - i - 1);
+	i = i < f->raw.len ? i + 1 : f->raw.len;
+	value.ptr = f->raw.ptr + i;
+	value.len = f->raw.len - i;
 	if (value.len >= 2 && value.ptr[value.len - 2] == '\r')
 		value.len -= 2;
 	/*
@@ -552,22 +738,28 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 	if ((t = tag[TAG_I]) != NULL)
 		o->identity = arena_qp(&v->arena, t->value);
 	else if (o->domain != NULL) {
-		size_t dl = strlen(o->domain);
-		char *id = inkan_arena_alloc(&v->arena, dl + 2);
+		/* RFC 6376 3.5 i=: the default is "@" d=. (A value has no
+		   NUL: td->value.len is the length of o->domain.) */
+		char *id = inkan_arena_alloc(&v->arena, td->value.len + 2);
 
 		if (id != NULL) {
 			id[0] = '@';
-			memcpy(id + 1, o->domain, dl + 1);
+			memcpy(id + 1, o->domain, td->value.len + 1);
 		}
 		o->identity = id;
 	}
 	if ((t = tag[TAG_C]) != NULL) {
-		struct inkan_view c = t->value, hc, bc;
-		size_t slash = inkan_view_find(c, '/');
+		struct inkan_view c = t->value, hc = c, bc;
+		size_t slash = 0;
 
-		hc = inkan_view_sub(c, 0, slash);
-		bc = slash < c.len ? inkan_view_sub(c, slash + 1, c.len)
-				   : INKAN_VIEW_LIT("simple");
+		while (slash < c.len && c.ptr[slash] != '/')
+			slash++;
+		hc.len = slash;
+		if (slash < c.len) {
+			bc.ptr = c.ptr + slash + 1;
+			bc.len = c.len - slash - 1;
+		} else
+			bc = INKAN_VIEW_LIT("simple");
 		if (IS_WORD(hc, "relaxed"))
 			o->header_canon = INKAN_DKIM_RELAXED;
 		else if (!IS_WORD(hc, "simple")) {
@@ -609,7 +801,7 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 		permerror(s, "the signature has no v= tag");
 		return;
 	}
-	if (!inkan_view_eq(tv->value, INKAN_VIEW_LIT("1"))) {
+	if (tv->value.len != 1 || tv->value.ptr[0] != '1') {
 		permerror(s, "unsupported signature version (v= is not 1)");
 		return;
 	}
@@ -643,9 +835,12 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 	}
 	/* b= without its FWS (which the tag-list parser checked) is
 	   header.b: decoded from there, it takes the fast path only. */
-	if (!decode_b64(v,
-		o->b != NULL ? inkan_view_make(o->b, blen) : tb->value, &s->sig,
-		&s->siglen)) {
+	value = tb->value;
+	if (o->b != NULL) {
+		value.ptr = (const uint8_t *)o->b;
+		value.len = blen;
+	}
+	if (!decode_b64(v, value, &s->sig, &s->siglen)) {
 		permerror(s, "b= is empty or not base64");
 		return;
 	}
@@ -654,47 +849,27 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 		return;
 	}
 	/* h=: names, and From among them (RFC 6376 5.4, 6.1.1). */
-	from = false;
-	nh = 0;
-	list = th->value;
-	while (dkim_list_next(&list, &e)) {
-		if (e.len == 0) {
-			permerror(s, "h= has an empty header name");
-			return;
-		}
-		for (i = 0; i < e.len; i++)
-			if (!inkan_cc_is(e.ptr[i], INKAN_CC_FTEXT)) {
-				permerror(s, "h= has an invalid header name");
-				return;
-			}
-		if (++nh > lim->dkim_signed_headers_max) {
-			permerror(s, "h= names too many header fields");
-			return;
-		}
-		if (IS_WORD(e, "from"))
-			from = true;
-	}
-	if (!from) {
-		permerror(s, "h= does not include From (RFC 6376 5.4)");
+	if ((why = check_h(th->value, lim->dkim_signed_headers_max)) != NULL) {
+		permerror(s, why);
 		return;
 	}
 	s->h = th->value;
 	/* i=: "@" domain, within d= (RFC 6376 3.5). */
-	if (o->identity == NULL) {
+	if (o->identity == NULL || o->domain == NULL) {
 		permerror(s, "out of memory");
 		return;
 	}
-	if ((s->idomain = strrchr(o->identity, '@')) == NULL) {
+	if (tag[TAG_I] == NULL)
+		s->idomain = o->identity + 1; /* "@" d=: d= is no '@' */
+	else if ((s->idomain = strrchr(o->identity, '@')) == NULL) {
 		permerror(s, "i= has no '@'");
 		return;
-	}
-	s->idomain++;
-	if (!domain_within(s->idomain, o->domain)) {
+	} else if (!domain_within(++s->idomain, o->domain)) {
 		permerror(
 		    s, "i= is not d= or a subdomain of it (RFC 6376 3.5)");
 		return;
 	}
-	if ((t = tag[TAG_Q]) != NULL) {
+	if ((t = tag[TAG_Q]) != NULL && !IS_WORD(t->value, "dns/txt")) {
 		bool dns = false;
 
 		list = t->value;
@@ -738,7 +913,7 @@ parse_sig(struct inkan_dkim_verify *v, struct vsig *s)
 	    !(f->raw.ptr[s->b_end] == '\r' && s->b_end + 2 == f->raw.len))
 		s->b_end++;
 	/* The key's DNS name (RFC 6376 3.6.2.1). */
-	dlen = strlen(o->domain);
+	dlen = td->value.len; /* strlen(o->domain), as above */
 	s->keyname = inkan_arena_alloc(
 	    &v->arena, ts->value.len + sizeof(DOMAINKEY) + dlen);
 	if (s->keyname == NULL) {

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -47,6 +48,56 @@ static const struct tl_case tl_cases[] = {
 	{ "CRLF not followed by WSP", "a=b\r\nc", INKAN_ERR_SYNTAX, NULL },
 	{ "bare CR", "a=b\r c", INKAN_ERR_SYNTAX, NULL },
 	{ "space inside name", "a b=c", INKAN_ERR_SYNTAX, NULL },
+	/* Values that end in the last 16 bytes of the input, at each
+	   distance from its end (the vector scan looks at the last 16). */
+	{ "value ends 1 before the end", "a=0123456789abcdefghij;", INKAN_OK,
+	    "a=0123456789abcdefghij|" },
+	{ "value runs to the end", "a=0123456789abcdefghij", INKAN_OK,
+	    "a=0123456789abcdefghij|" },
+	{ "value of 16 at the end", "a=0123456789abcdef", INKAN_OK,
+	    "a=0123456789abcdef|" },
+	{ "value of 15 at the end", "ab=0123456789abcd", INKAN_OK,
+	    "ab=0123456789abcd|" },
+	{ "input of 16", "a=0123456789abcd", INKAN_OK, "a=0123456789abcd|" },
+	{ "input of 15", "a=0123456789abc", INKAN_OK, "a=0123456789abc|" },
+	{ "FWS 2 before the end", "a=0123456789abcdefghij \t", INKAN_OK,
+	    "a=0123456789abcdefghij|" },
+	{ "control 1 before the end", "a=0123456789abcdefghij\x01x",
+	    INKAN_ERR_SYNTAX, NULL },
+	{ "DEL at the end", "a=0123456789abcdefghij\x7f", INKAN_ERR_SYNTAX,
+	    NULL },
+	{ "8-bit at the end", "a=0123456789abcdefghij\xff", INKAN_OK,
+	    "a=0123456789abcdefghij\xff|" },
+	{ "';' at byte 16", "a=0123456789abcd;b=1", INKAN_OK,
+	    "a=0123456789abcd|b=1|" },
+	{ "';' at byte 17", "a=0123456789abcde;b=1", INKAN_OK,
+	    "a=0123456789abcde|b=1|" },
+	/* Folds inside a value, as b= is folded. */
+	{ "CRLF SP fold", "b=0123456789abcdefghij\r\n klmn", INKAN_OK,
+	    "b=0123456789abcdefghij\r\n klmn|" },
+	{ "CRLF HTAB fold", "b=0123\r\n\t4567", INKAN_OK, "b=0123\r\n\t4567|" },
+	{ "fold and more WSP", "b=0123\r\n  \t4567", INKAN_OK,
+	    "b=0123\r\n  \t4567|" },
+	{ "two folds", "b=0123\r\n \r\n 4567", INKAN_OK,
+	    "b=0123\r\n \r\n 4567|" },
+	{ "LF fold", "b=0123\n 4567", INKAN_OK, "b=0123\n 4567|" },
+	{ "fold at the end", "b=0123\r\n ", INKAN_OK, "b=0123|" },
+	{ "fold then ;", "b=0123\r\n ;c=1", INKAN_OK, "b=0123|c=1|" },
+	{ "CRLF at the end", "b=0123\r\n", INKAN_ERR_SYNTAX, NULL },
+	{ "CRLF CRLF SP", "b=0123\r\n\r\n 4567", INKAN_ERR_SYNTAX, NULL },
+	{ "fold then bare CR", "b=0123\r\n \r4567", INKAN_ERR_SYNTAX, NULL },
+	{ "CR at the end", "b=0123\r", INKAN_ERR_SYNTAX, NULL },
+	/* One SP after ';', and what is not just that. */
+	{ "one SP", "a=1; b=2", INKAN_OK, "a=1|b=2|" },
+	{ "SP HTAB", "a=1; \tb=2", INKAN_OK, "a=1|b=2|" },
+	{ "SP then fold", "a=1; \r\n b=2", INKAN_OK, "a=1|b=2|" },
+	{ "SP then bare LF", "a=1; \nb=2", INKAN_ERR_SYNTAX, NULL },
+	{ "SP at the end", "a=1; ", INKAN_OK, "a=1|" },
+	/* Longer names share bits of the duplicate check: still exact. */
+	{ "names alike, not the same", "ab=1; cb=2; bh=3; zh=4", INKAN_OK,
+	    "ab=1|cb=2|bh=3|zh=4|" },
+	{ "longer duplicate", "bh=1; b=2; bh=3", INKAN_ERR_SYNTAX, NULL },
+	{ "long duplicate", "abc_1=1; abc_1=2", INKAN_ERR_SYNTAX, NULL },
 };
 
 static void
@@ -62,15 +113,22 @@ test_taglist(void **state)
 	inkan_buf_init(&got, 4096);
 	for (i = 0; i < NCASES(tl_cases); i++) {
 		const struct tl_case *c = &tl_cases[i];
+		/* A copy of the exact size: reading past it is an error
+		   AddressSanitizer sees. */
+		size_t len = strlen(c->in);
+		uint8_t *in = malloc(len > 0 ? len : 1);
 
+		assert_non_null(in);
+		memcpy(in, c->in, len);
 		st = dkim_taglist_parse(
-		    inkan_view_cstr(c->in), tags, 8, &n, &why);
+		    inkan_view_make(in, len), tags, 8, &n, &why);
 		if (st != c->want_st)
 			fail_msg("%s: got %s (%s), want %s", c->name,
 			    inkan_strerror(st), why,
 			    inkan_strerror(c->want_st));
 		if (st != INKAN_OK) {
 			assert_true(why[0] != '\0');
+			free(in);
 			continue;
 		}
 		inkan_buf_reset(&got);
@@ -80,6 +138,7 @@ test_taglist(void **state)
 			    (const char *)tags[k].name.ptr,
 			    (int)tags[k].value.len,
 			    (const char *)tags[k].value.ptr);
+		free(in);
 		if (strcmp(inkan_buf_cstr(&got), c->want) != 0)
 			fail_msg("%s: got \"%s\", want \"%s\"", c->name,
 			    inkan_buf_cstr(&got), c->want);
@@ -119,6 +178,68 @@ test_list_next(void **state)
 		k++;
 	}
 	assert_int_equal(k, NCASES(want));
+}
+
+/*
+ * dkim_arena_nofws(): b= without SP HTAB CR LF, other bytes (control
+ * characters too) kept. Folds at each place relative to the 16- and
+ * 32-byte steps and to the end, checked against a byte loop.
+ */
+static void
+check_nofws(const char *name, const uint8_t *p, size_t n)
+{
+	struct inkan_arena a;
+	char want[512], *got;
+	size_t i, k = 0, len = 0;
+	uint8_t *in = malloc(n > 0 ? n : 1);
+
+	assert_non_null(in);
+	memcpy(in, p, n);
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+			want[k++] = (char)p[i];
+	inkan_arena_init(&a, 1 << 16);
+	got = dkim_arena_nofws(&a, inkan_view_make(in, n), &len);
+	assert_non_null(got);
+	if (len != k || memcmp(got, want, k) != 0 || got[len] != '\0')
+		fail_msg("%s (%zu bytes): got %zu bytes \"%s\", want %zu", name,
+		    n, len, got, k);
+	inkan_arena_clear(&a);
+	free(in);
+}
+
+static void
+test_nofws(void **state)
+{
+	static const char *const folds[] = { "\r\n ", "\r\n\t", " ", "\t",
+		"\r\n  ", "\n ", "\r\n \r\n ", "\x01", "\v", "\r\x7f" };
+	static const char b64[] = "n2v5VBBRQ2MhKjr6l6nCNA6zlUCDaTK3T9efcUHVfYsY"
+				  "a+rDrqMhNYCbGxjSh8McG8uWBvmaTyau8UIb2tWn1"
+				  "aeaBHdkQ2Yqdh8J30Cyxy9cK9xoIMd8w+fV6L5Zpnd";
+	uint8_t in[400];
+	size_t len, at, f, n;
+
+	(void)state;
+	for (len = 0; len <= 100; len += len < 40 ? 1 : 7) {
+		check_nofws("no FWS", (const uint8_t *)b64, len);
+		for (at = 0; at <= len; at++)
+			for (f = 0; f < NCASES(folds); f++) {
+				n = strlen(folds[f]);
+				memcpy(in, b64, at);
+				memcpy(in + at, folds[f], n);
+				memcpy(in + at + n, b64 + at, len - at);
+				check_nofws(folds[f], in, len + n);
+			}
+	}
+	/* A folded b= of 344 characters, lines of 76 (CRLF SP). */
+	for (len = 0, at = 0; at < 344; at++) {
+		if (at > 0 && at % 76 == 0) {
+			memcpy(in + len, "\r\n ", 3);
+			len += 3;
+		}
+		in[len++] = (uint8_t)b64[at % (sizeof(b64) - 1)];
+	}
+	check_nofws("folded b=", in, len);
 }
 
 /* RFC 8463 A.2's Ed25519 key and a 1024-bit RSA key (SPKI). */
@@ -262,6 +383,7 @@ main(void)
 		cmocka_unit_test(test_taglist),
 		cmocka_unit_test(test_taglist_limit),
 		cmocka_unit_test(test_list_next),
+		cmocka_unit_test(test_nofws),
 		cmocka_unit_test(test_keyrec),
 		cmocka_unit_test(test_pubkey_decode_bad),
 	};

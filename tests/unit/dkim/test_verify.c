@@ -592,6 +592,28 @@ static const struct sig_case sig_cases[] = {
 	    "does not include From" },
 	{ "h empty name", "v=1; a=ed25519-sha256; h=from::to; " OKTAGS,
 	    "empty header name" },
+	{ "h empty last name", "v=1; a=ed25519-sha256; h=from:; " OKTAGS,
+	    "empty header name" },
+	{ "h with DEL", "v=1; a=ed25519-sha256; h=\x7f :from; " OKTAGS,
+	    "control character" },
+	{ "h space inside a name",
+	    "v=1; a=ed25519-sha256; h=from:sub ject; " OKTAGS,
+	    "invalid header name" },
+	{ "h 8-bit name", "v=1; a=ed25519-sha256; h=from:t\xc3\xa9; " OKTAGS,
+	    "invalid header name" },
+	{ "h 8-bit after FWS",
+	    "v=1; a=ed25519-sha256; h=from: \xc3\xa9; " OKTAGS,
+	    "invalid header name" },
+	{ "h empty before a bad one",
+	    "v=1; a=ed25519-sha256; h=from::t o; " OKTAGS,
+	    "empty header name" },
+	{ "h fROM only in part",
+	    "v=1; a=ed25519-sha256; h=from_x:xfrom; " OKTAGS,
+	    "does not include From" },
+	{ "q listing others",
+	    "v=1; a=ed25519-sha256; h=from; q=x:DNS; d=example.com; "
+	    "s=nokey; bh=AAAA; b=AAAA",
+	    "no key" },
 	{ "c unknown", "v=1; a=ed25519-sha256; c=future; h=from; " OKTAGS,
 	    "canonicalization" },
 	{ "c body unknown",
@@ -626,6 +648,17 @@ static const struct sig_case sig_cases[] = {
 	    "does not verify" },
 	{ "unknown tags ignored",
 	    "v=1; a=ed25519-sha256; h=from; zz=1; z=a|b; " OKTAGS,
+	    "does not verify" },
+	{ "h names with FWS, any case",
+	    "v=1; a=ed25519-sha256; h= To :\r\n FROM\t:subject; "
+	    "q=DNS/TXT; " OKTAGS,
+	    "does not verify" },
+	{ "default i with d= in capitals",
+	    "v=1; a=ed25519-sha256; h=from; d=EXAMPLE.com; s=ed; "
+	    "bh=AAAA; b=AAAA",
+	    "does not verify" },
+	{ "i in capitals",
+	    "v=1; a=ed25519-sha256; h=from; i=@EXAMPLE.COM; " OKTAGS,
 	    "does not verify" },
 	{ "no key",
 	    "v=1; a=ed25519-sha256; h=from; d=example.com; s=nokey; "
@@ -970,6 +1003,48 @@ finish_one(struct inkan_dkim_verify *v)
  * freed before finish, and line-ending modes that change from message to
  * message must not see each other's state.
  */
+/* Which field names are DKIM-Signature (ASCII case-insensitive, RFC 5322
+   1.2.2), compared 8 bytes at a time. */
+static void
+test_sig_field_names(void **state)
+{
+	static const struct {
+		const char *name;
+		int want;
+	} cases[] = {
+		{ "DKIM-Signature", 1 },
+		{ "dkim-signature", 1 },
+		{ "DkIm-SiGnAtUrE", 1 },
+		{ "DKIM-Signaturf", 0 },
+		{ "DKIM-Signatur", 0 },
+		{ "DKIM-Signatures", 0 },
+		{ "DKIM_Signature", 0 },
+		{ "EKIM-Signature", 0 },
+		{ "DKIM-SignaturE", 1 },
+		{ "DKIM-Signatur^", 0 },
+		{ "DKIM-Signatur~", 0 },
+		{ "DKIM-Signatur%", 0 },
+		{ "X-DKIM-Signature", 0 },
+	};
+	struct test_vresult res[2];
+	char msg[512];
+	size_t i;
+	int n;
+
+	(void)state;
+	for (i = 0; i < NCASES(cases); i++) {
+		snprintf(msg, sizeof(msg),
+		    "%s: v=1; a=ed25519-sha256; h=from; d=example.com; "
+		    "s=nokey; bh=AAAA; b=AAAA\r\nFrom: a@example.com\r\n"
+		    "\r\nbody\r\n",
+		    cases[i].name);
+		n = test_verify(fx.dkim, 0, msg, strlen(msg), 0, res, 2);
+		if (n != cases[i].want)
+			fail_msg("\"%s\": got %d signatures, want %d",
+			    cases[i].name, n, cases[i].want);
+	}
+}
+
 static void
 test_verifier_pool(void **state)
 {
@@ -1124,6 +1199,7 @@ main(void)
 		cmocka_unit_test(test_key_cache),
 		cmocka_unit_test(test_key_cache_ttl),
 		cmocka_unit_test(test_no_signature),
+		cmocka_unit_test(test_sig_field_names),
 		cmocka_unit_test(test_verifier_pool),
 		cmocka_unit_test(test_api_misuse),
 	};

@@ -446,6 +446,221 @@ test_syntax_not_sticky(void **state)
 	inkan_buf_clear(&b);
 }
 
+/*
+ * A plain reference decoder for the tests below, one character at a time
+ * and written from RFC 4648 alone: drop FWS (if allowed), then the rest
+ * must be whole quanta of the alphabet, "=" only as the last one or two
+ * characters, and the bits the pads leave over zero. Returns the status;
+ * on INKAN_OK, out[0..*len_r).
+ */
+static enum inkan_status
+ref_decode(const uint8_t *in, size_t n, bool fws, uint8_t *out, size_t *len_r)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				       "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint8_t v[1024];
+	size_t i, m = 0, pads = 0, o = 0;
+	uint32_t q = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *hit = in[i] != 0 ? strchr(alphabet, in[i]) : NULL;
+
+		if (fws &&
+		    (in[i] == ' ' || in[i] == '\t' || in[i] == '\r' ||
+			in[i] == '\n'))
+			continue;
+		if (m == sizeof(v))
+			return INKAN_ERR_LIMIT; /* not for these tests */
+		if (in[i] == '=')
+			pads++;
+		else if (hit == NULL || pads > 0)
+			return INKAN_ERR_SYNTAX; /* data after a pad */
+		v[m++] = in[i] == '=' ? 0 : (uint8_t)(hit - alphabet);
+	}
+	if (m % 4 != 0 || pads > 2)
+		return INKAN_ERR_SYNTAX;
+	for (i = 0; i < m; i++) {
+		q = q << 6 | v[i];
+		if (i % 4 == 3) {
+			out[o++] = (uint8_t)(q >> 16);
+			out[o++] = (uint8_t)(q >> 8);
+			out[o++] = (uint8_t)q;
+			q = 0;
+		}
+	}
+	/* A pad's zero bits stand for no byte; those left over must be 0. */
+	if ((pads == 1 && out[o - 1] != 0) ||
+	    (pads == 2 && (out[o - 1] != 0 || out[o - 2] != 0)))
+		return INKAN_ERR_SYNTAX;
+	*len_r = o - pads;
+	return INKAN_OK;
+}
+
+/* Decodes in both ways and compares with ref_decode(), room included. */
+static void
+check_ref(const char *name, const uint8_t *in, size_t n)
+{
+	static uint8_t want[1024];
+	enum inkan_status want_st;
+	size_t want_len = 0;
+	unsigned flags;
+
+	for (flags = 0; flags <= SKIP_FWS; flags += SKIP_FWS) {
+		struct inkan_buf b;
+		enum inkan_status st;
+
+		want_st = ref_decode(in, n, flags != 0, want, &want_len);
+		check_decode(name, in, n, flags, want_st, want, want_len);
+		if (want_st != INKAN_OK || want_len == 0)
+			continue;
+		/* Exactly the room, and one byte less. */
+		inkan_buf_init(&b, want_len);
+		assert_int_equal(
+		    inkan_base64_decode(in, n, flags, &b), INKAN_OK);
+		inkan_buf_clear(&b);
+		inkan_buf_init(&b, want_len - 1);
+		st = inkan_base64_decode(in, n, flags, &b);
+		if (st != INKAN_ERR_LIMIT || b.len != 0)
+			fail_msg("%s: one byte short: got %s, %zu bytes", name,
+			    inkan_strerror(st), b.len);
+		inkan_buf_clear(&b);
+	}
+}
+
+/*
+ * Every byte value at positions around the 32-character steps of the
+ * vector decoder (its first, middle and last lanes, each 128-bit half)
+ * and of the 4-character quanta, in encodings long enough for several
+ * steps: the vector tables must agree with the alphabet for each.
+ */
+static void
+test_every_byte_everywhere(void **state)
+{
+	static const size_t positions[] = { 0, 1, 2, 3, 14, 15, 16, 17, 30, 31,
+		32, 33, 35, 47, 63, 64, 65, 95, 96, 97, 99 };
+	struct inkan_buf enc;
+	uint8_t data[75], in[100];
+	size_t i;
+	int c;
+
+	(void)state;
+	fill(data, sizeof(data), 32);
+	inkan_buf_init(&enc, 200);
+	assert_int_equal(
+	    inkan_base64_encode(data, sizeof(data), &enc), INKAN_OK);
+	assert_int_equal(enc.len, sizeof(in));
+	for (i = 0; i < NCASES(positions); i++)
+		for (c = 0; c < 256; c++) {
+			memcpy(in, enc.data, sizeof(in));
+			in[positions[i]] = (uint8_t)c;
+			check_ref("a byte in a long encoding", in, sizeof(in));
+		}
+	inkan_buf_clear(&enc);
+}
+
+/*
+ * Encodings of 0 to 120 bytes (every length mod 4 and mod 32 of the
+ * encoding), each as it is, with FWS put in at each position, with its
+ * padding dropped, doubled or moved, and cut short by 1 to 3 characters.
+ */
+static void
+test_lengths_and_placement(void **state)
+{
+	static const char *const fws[] = { " ", "\t", "\r\n ", "\n", "\r",
+		"  \r\n\t" };
+	struct inkan_buf enc, in;
+	uint8_t data[120];
+	size_t n, i, k;
+
+	(void)state;
+	fill(data, sizeof(data), 4);
+	inkan_buf_init(&enc, 400);
+	inkan_buf_init(&in, 400);
+	for (n = 0; n <= sizeof(data); n++) {
+		inkan_buf_reset(&enc);
+		assert_int_equal(inkan_base64_encode(data, n, &enc), INKAN_OK);
+		check_ref("as encoded", enc.data, enc.len);
+		for (k = 1; k <= 3 && k <= enc.len; k++)
+			check_ref("cut short", enc.data, enc.len - k);
+		for (i = 0; i <= enc.len; i++) {
+			inkan_buf_reset(&in);
+			assert_int_equal(
+			    inkan_buf_append(&in, enc.data, i), INKAN_OK);
+			assert_int_equal(inkan_buf_append_cstr(
+					     &in, fws[(n + i) % NCASES(fws)]),
+			    INKAN_OK);
+			assert_int_equal(
+			    inkan_buf_append(&in, enc.data + i, enc.len - i),
+			    INKAN_OK);
+			check_ref("FWS put in", in.data, in.len);
+		}
+		/* The padding: none, one more, one fewer, moved ahead. */
+		inkan_buf_reset(&in);
+		assert_int_equal(
+		    inkan_buf_append(&in, enc.data, enc.len), INKAN_OK);
+		while (in.len > 0 && in.data[in.len - 1] == '=')
+			in.len--;
+		check_ref("no padding", in.data, in.len);
+		assert_int_equal(inkan_buf_append(&in, "=", 1), INKAN_OK);
+		check_ref("one pad", in.data, in.len);
+		assert_int_equal(inkan_buf_append(&in, "==", 2), INKAN_OK);
+		check_ref("three pads", in.data, in.len);
+		if (enc.len >= 8) {
+			inkan_buf_reset(&in);
+			assert_int_equal(
+			    inkan_buf_append(&in, enc.data, enc.len - 4),
+			    INKAN_OK);
+			assert_int_equal(
+			    inkan_buf_append(&in, "====", 4), INKAN_OK);
+			assert_int_equal(
+			    inkan_buf_append(&in, enc.data + enc.len - 4, 4),
+			    INKAN_OK);
+			check_ref(
+			    "pads before the last quantum", in.data, in.len);
+		}
+	}
+	inkan_buf_clear(&enc);
+	inkan_buf_clear(&in);
+}
+
+/* The last quantum, taken at once when it is "xx==" or "xxx=". */
+static void
+test_last_quantum(void **state)
+{
+	static const struct {
+		const char *name, *in;
+		unsigned flags;
+		enum inkan_status want_st;
+		const char *want;
+	} cases[] = {
+		{ "xx==", "Zm9vYg==", 0, INKAN_OK, "foob" },
+		{ "xxx=", "Zm9vYmE=", 0, INKAN_OK, "fooba" },
+		{ "xx== low bits set", "Zm9vYh==", 0, INKAN_ERR_SYNTAX, "" },
+		{ "xx== lowest bit", "Zm9vYR==", 0, INKAN_ERR_SYNTAX, "" },
+		{ "xxx= low bits set", "Zm9vYmF=", 0, INKAN_ERR_SYNTAX, "" },
+		{ "xxx= lowest bit", "Zm9vYmB=", 0, INKAN_ERR_SYNTAX, "" },
+		{ "x=== ", "Zm9vY===", 0, INKAN_ERR_SYNTAX, "" },
+		{ "=x==", "Zm9v=g==", 0, INKAN_ERR_SYNTAX, "" },
+		{ "x=x=", "Zm9vY=E=", 0, INKAN_ERR_SYNTAX, "" },
+		{ "bad byte before pads", "Zm9v!g==", 0, INKAN_ERR_SYNTAX, "" },
+		{ "bad byte before pad", "Zm9vYm!=", 0, INKAN_ERR_SYNTAX, "" },
+		{ "xx== then FWS", "Zm9vYg==\r\n", SKIP_FWS, INKAN_OK, "foob" },
+		{ "x x==", "Zm9vY g==", SKIP_FWS, INKAN_OK, "foob" },
+		{ "xx= =", "Zm9vYg= =", SKIP_FWS, INKAN_OK, "foob" },
+		{ "xxx =", "Zm9vYmE =", SKIP_FWS, INKAN_OK, "fooba" },
+		{ "xx== strict then SP", "Zm9vYg== ", 0, INKAN_ERR_SYNTAX, "" },
+		{ "only xx==", "Zg==", 0, INKAN_OK, "f" },
+		{ "only xxx=", "Zm8=", 0, INKAN_OK, "fo" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NCASES(cases); i++)
+		check_decode(cases[i].name, cases[i].in, strlen(cases[i].in),
+		    cases[i].flags, cases[i].want_st, cases[i].want,
+		    strlen(cases[i].want));
+}
+
 int
 main(void)
 {
@@ -461,6 +676,9 @@ main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_encode_limits),
 		cmocka_unit_test(test_syntax_not_sticky),
+		cmocka_unit_test(test_every_byte_everywhere),
+		cmocka_unit_test(test_lengths_and_placement),
+		cmocka_unit_test(test_last_quantum),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
