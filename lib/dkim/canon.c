@@ -276,18 +276,51 @@ clean_scan16(const uint8_t *p, size_t n, bool allow_lf)
 #endif
 
 #ifdef CANON_AVX2
-/* trouble16() for 32 bytes. */
-__attribute__((target("avx2"))) static inline __m256i
-trouble32(const uint8_t *p, __m256i vsp, __m256i vtab, __m256i vstop)
+/* trouble16() for 32 bytes; the LF test only with lf (LF mode). */
+__attribute__((target("avx2"), always_inline)) static inline __m256i
+trouble32(const uint8_t *p, __m256i vsp, __m256i vtab, __m256i vlf, bool lf)
 {
 	__m256i w = _mm256_loadu_si256((const __m256i *)(const void *)p);
 	__m256i next =
 	    _mm256_loadu_si256((const __m256i *)(const void *)(p + 1));
 	__m256i next_ws = _mm256_cmpeq_epi8(_mm256_min_epu8(next, vsp), next);
+	__m256i t = _mm256_cmpeq_epi8(w, vtab);
 
-	return _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(w, vtab),
-				   _mm256_cmpeq_epi8(w, vstop)),
-	    _mm256_and_si256(_mm256_cmpeq_epi8(w, vsp), next_ws));
+	if (lf)
+		t = _mm256_or_si256(t, _mm256_cmpeq_epi8(w, vlf));
+	return _mm256_or_si256(
+	    t, _mm256_and_si256(_mm256_cmpeq_epi8(w, vsp), next_ws));
+}
+
+/* clean_scan32() for one LF mode, made twice (below) so that in each the
+   mode is a constant and CRLF mode has no LF test in its loop. */
+__attribute__((target("avx2"), always_inline)) static inline size_t
+clean_scan32_mode(const uint8_t *p, size_t n, bool lf)
+{
+	const __m256i vsp = _mm256_set1_epi8(' '),
+		      vtab = _mm256_set1_epi8('\t'),
+		      vlf = _mm256_set1_epi8('\n');
+	size_t i = 0;
+
+	/* Each load of 32 reads one byte beyond: i + 32 < n. */
+	while (i + 129 <= n) {
+		__m256i t = _mm256_or_si256(
+		    _mm256_or_si256(trouble32(p + i, vsp, vtab, vlf, lf),
+			trouble32(p + i + 32, vsp, vtab, vlf, lf)),
+		    _mm256_or_si256(trouble32(p + i + 64, vsp, vtab, vlf, lf),
+			trouble32(p + i + 96, vsp, vtab, vlf, lf)));
+
+		if (_mm256_movemask_epi8(t) != 0)
+			break;
+		i += 128;
+	}
+	while (i + 33 <= n) {
+		if (_mm256_movemask_epi8(
+			trouble32(p + i, vsp, vtab, vlf, lf)) != 0)
+			break;
+		i += 32;
+	}
+	return i;
 }
 
 /*
@@ -298,30 +331,9 @@ trouble32(const uint8_t *p, __m256i vsp, __m256i vtab, __m256i vstop)
 __attribute__((target("avx2"))) static size_t
 clean_scan32(const uint8_t *p, size_t n, bool allow_lf)
 {
-	const __m256i vsp = _mm256_set1_epi8(' '),
-		      vtab = _mm256_set1_epi8('\t'),
-		      vstop = _mm256_set1_epi8(allow_lf ? '\n' : '\t');
-	size_t i = 0;
-
-	/* Each load of 32 reads one byte beyond: i + 32 < n. */
-	while (i + 129 <= n) {
-		__m256i t = _mm256_or_si256(
-		    _mm256_or_si256(trouble32(p + i, vsp, vtab, vstop),
-			trouble32(p + i + 32, vsp, vtab, vstop)),
-		    _mm256_or_si256(trouble32(p + i + 64, vsp, vtab, vstop),
-			trouble32(p + i + 96, vsp, vtab, vstop)));
-
-		if (_mm256_movemask_epi8(t) != 0)
-			break;
-		i += 128;
-	}
-	while (i + 33 <= n) {
-		if (_mm256_movemask_epi8(trouble32(p + i, vsp, vtab, vstop)) !=
-		    0)
-			break;
-		i += 32;
-	}
-	return i;
+	if (allow_lf)
+		return clean_scan32_mode(p, n, true);
+	return clean_scan32_mode(p, n, false);
 }
 #endif
 
