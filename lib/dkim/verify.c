@@ -64,6 +64,7 @@ struct inkan_dkim_verify {
 	struct dkim_bodyhash *hashers;
 	size_t nhashers, hcap;
 	struct inkan_buf tmp;
+	/* Last: inkan_dkim_verify_new() zeroes the members before it. */
 	char error[300];
 };
 
@@ -127,8 +128,15 @@ inkan_dkim_verify_new(
 	*v_r = NULL;
 	if (dkim == NULL || (flags & ~(unsigned)INKAN_DKIM_ALLOW_LF) != 0)
 		return INKAN_ERR_INVAL;
-	if ((v = calloc(1, sizeof(*v))) == NULL)
+	/*
+	 * Not calloc(), which glibc never serves from its per-thread cache:
+	 * malloc(), then everything before error[] zeroed (a memset of the
+	 * whole would be made a calloc() again by the compiler).
+	 */
+	if ((v = malloc(sizeof(*v))) == NULL)
 		return INKAN_ERR_NOMEM;
+	memset(v, 0, offsetof(struct inkan_dkim_verify, error));
+	v->error[0] = '\0';
 	v->dkim = dkim;
 	v->flags = flags;
 	/* The per-signature state, copies of tags among it. The fields
