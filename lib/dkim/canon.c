@@ -654,17 +654,26 @@ relaxed_header(struct inkan_view raw, size_t end, size_t name_len,
 	colon = name_len;
 	while (colon < end && r[colon] != ':')
 		colon++;
-	/* The name, the colon, the value at most as long as it was, CRLF. */
-	need = end + 2 + (colon == end);
 #ifdef __SSE2__
-	if (out->max - out->len >= 16 && out->max - out->len - 16 >= n) {
+	/* Usually out has room for 16 bytes past the field already. */
+	simd = dkim_buf_fits(out, n + 16);
+	if (!simd && out->max - out->len >= 16 &&
+	    out->max - out->len - 16 >= n) {
+		if (inkan_buf_reserve(out, n + 16) != INKAN_OK)
+			return out->err;
 		simd = true;
-		need = n + 16;
+	}
+	if (!simd) {
+#endif
+		/* The name, the colon, the value at most as long as it was,
+		   CRLF. */
+		need = end + 2 + (colon == end);
+		if (!dkim_buf_fits(out, need) &&
+		    inkan_buf_reserve(out, need) != INKAN_OK)
+			return out->err;
+#ifdef __SSE2__
 	}
 #endif
-	if (!dkim_buf_fits(out, need) &&
-	    inkan_buf_reserve(out, need) != INKAN_OK)
-		return out->err;
 	o = out->data + out->len;
 	i = 0;
 #ifdef __SSE2__
