@@ -59,7 +59,8 @@ dkim_msg_init_reuse(struct dkim_msg *m, bool allow_lf,
     struct inkan_hdr_parser *hp, struct dkim_field *fields, size_t cap,
     const struct inkan_buf *text)
 {
-	/* Not memset(): error[] is written before it is read. */
+	/* Member by member, not memset(): of error[] only the first byte
+	   needs setting. */
 	m->allow_lf = allow_lf;
 	m->state = DKIM_MSG_HEADERS;
 	inkan_hdr_parser_reset(hp);
