@@ -81,14 +81,14 @@ arc_verify_start(struct inkan_arc *arc, unsigned flags, bool for_seal,
 	v->for_seal = for_seal;
 	v->seal_hasher = SIZE_MAX;
 	lim = &v->dkim->lim;
-	/* The header section, twice at worst (LF made CRLF), its parsed ARC
-	   fields and the results. */
+	/* Its parsed ARC fields and the results (message.c keeps the
+	   copies of the fields themselves); the limit is what it was when
+	   they were copied here too. */
 	if (!inkan_size_mul(lim->hdr_section_max, 3, &amax) ||
 	    !inkan_size_add(amax, 1u << 20, &amax))
 		amax = SIZE_MAX;
 	inkan_arena_init(&v->arena, amax);
-	st = dkim_msg_init(
-	    &v->msg, lim, (flags & INKAN_DKIM_ALLOW_LF) != 0, &v->arena);
+	st = dkim_msg_init(&v->msg, lim, (flags & INKAN_DKIM_ALLOW_LF) != 0);
 	if (st != INKAN_OK) {
 		inkan_arena_clear(&v->arena);
 		free(v);

@@ -276,18 +276,51 @@ clean_scan16(const uint8_t *p, size_t n, bool allow_lf)
 #endif
 
 #ifdef CANON_AVX2
-/* trouble16() for 32 bytes. */
-__attribute__((target("avx2"))) static inline __m256i
-trouble32(const uint8_t *p, __m256i vsp, __m256i vtab, __m256i vstop)
+/* trouble16() for 32 bytes; the LF test only with lf (LF mode). */
+__attribute__((target("avx2"), always_inline)) static inline __m256i
+trouble32(const uint8_t *p, __m256i vsp, __m256i vtab, __m256i vlf, bool lf)
 {
 	__m256i w = _mm256_loadu_si256((const __m256i *)(const void *)p);
 	__m256i next =
 	    _mm256_loadu_si256((const __m256i *)(const void *)(p + 1));
 	__m256i next_ws = _mm256_cmpeq_epi8(_mm256_min_epu8(next, vsp), next);
+	__m256i t = _mm256_cmpeq_epi8(w, vtab);
 
-	return _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(w, vtab),
-				   _mm256_cmpeq_epi8(w, vstop)),
-	    _mm256_and_si256(_mm256_cmpeq_epi8(w, vsp), next_ws));
+	if (lf)
+		t = _mm256_or_si256(t, _mm256_cmpeq_epi8(w, vlf));
+	return _mm256_or_si256(
+	    t, _mm256_and_si256(_mm256_cmpeq_epi8(w, vsp), next_ws));
+}
+
+/* clean_scan32() for one LF mode, made twice (below) so that in each the
+   mode is a constant and CRLF mode has no LF test in its loop. */
+__attribute__((target("avx2"), always_inline)) static inline size_t
+clean_scan32_mode(const uint8_t *p, size_t n, bool lf)
+{
+	const __m256i vsp = _mm256_set1_epi8(' '),
+		      vtab = _mm256_set1_epi8('\t'),
+		      vlf = _mm256_set1_epi8('\n');
+	size_t i = 0;
+
+	/* Each load of 32 reads one byte beyond: i + 32 < n. */
+	while (i + 129 <= n) {
+		__m256i t = _mm256_or_si256(
+		    _mm256_or_si256(trouble32(p + i, vsp, vtab, vlf, lf),
+			trouble32(p + i + 32, vsp, vtab, vlf, lf)),
+		    _mm256_or_si256(trouble32(p + i + 64, vsp, vtab, vlf, lf),
+			trouble32(p + i + 96, vsp, vtab, vlf, lf)));
+
+		if (_mm256_movemask_epi8(t) != 0)
+			break;
+		i += 128;
+	}
+	while (i + 33 <= n) {
+		if (_mm256_movemask_epi8(
+			trouble32(p + i, vsp, vtab, vlf, lf)) != 0)
+			break;
+		i += 32;
+	}
+	return i;
 }
 
 /*
@@ -298,30 +331,9 @@ trouble32(const uint8_t *p, __m256i vsp, __m256i vtab, __m256i vstop)
 __attribute__((target("avx2"))) static size_t
 clean_scan32(const uint8_t *p, size_t n, bool allow_lf)
 {
-	const __m256i vsp = _mm256_set1_epi8(' '),
-		      vtab = _mm256_set1_epi8('\t'),
-		      vstop = _mm256_set1_epi8(allow_lf ? '\n' : '\t');
-	size_t i = 0;
-
-	/* Each load of 32 reads one byte beyond: i + 32 < n. */
-	while (i + 129 <= n) {
-		__m256i t = _mm256_or_si256(
-		    _mm256_or_si256(trouble32(p + i, vsp, vtab, vstop),
-			trouble32(p + i + 32, vsp, vtab, vstop)),
-		    _mm256_or_si256(trouble32(p + i + 64, vsp, vtab, vstop),
-			trouble32(p + i + 96, vsp, vtab, vstop)));
-
-		if (_mm256_movemask_epi8(t) != 0)
-			break;
-		i += 128;
-	}
-	while (i + 33 <= n) {
-		if (_mm256_movemask_epi8(trouble32(p + i, vsp, vtab, vstop)) !=
-		    0)
-			break;
-		i += 32;
-	}
-	return i;
+	if (allow_lf)
+		return clean_scan32_mode(p, n, true);
+	return clean_scan32_mode(p, n, false);
 }
 #endif
 
@@ -553,13 +565,171 @@ lower16(const uint8_t *p)
 }
 #endif
 
+#ifdef __SSE2__
+/* Copies n < 16 bytes, in at most two loads and stores of a size. */
+static inline void
+copy_short(uint8_t *o, const uint8_t *p, size_t n)
+{
+	uint64_t a, b;
+	uint32_t c, d;
+
+	if (n >= 8) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + n - 8, 8);
+		memcpy(o, &a, 8);
+		memcpy(o + n - 8, &b, 8);
+	} else if (n >= 4) {
+		memcpy(&c, p, 4);
+		memcpy(&d, p + n - 4, 4);
+		memcpy(o, &c, 4);
+		memcpy(o + n - 4, &d, 4);
+	} else if (n > 0) {
+		o[0] = p[0];
+		o[n / 2] = p[n / 2];
+		o[n - 1] = p[n - 1];
+	}
+}
+
+/*
+ * Copies to o the bytes of the field r[0..n) from i on that relaxed
+ * canonicalisation keeps as they are (ordinary bytes, and single SPs
+ * before them), as far as header_trouble16() sees them, and returns how
+ * many; they end at end at the latest (end is n, or n - 2 when r ends in
+ * CRLF). o has room for 16 bytes past the copy.
+ */
+static inline size_t
+header_run16(const uint8_t *r, size_t i, size_t end, size_t n, uint8_t *o)
+{
+	size_t start = i, q;
+	unsigned t;
+
+	/*
+	 * 16 bytes at a time while 17 can be read. All 16 are stored, the
+	 * ones from the first that may change are written over later. A
+	 * final CR is trouble, so no run goes past end.
+	 */
+	while (i + 17 <= n) {
+		t = header_trouble16(r + i);
+		_mm_storeu_si128((__m128i *)(void *)(o + (i - start)),
+		    _mm_loadu_si128((const __m128i *)(const void *)(r + i)));
+		if (t != 0)
+			return i - start + (size_t)__builtin_ctz(t);
+		i += 16;
+	}
+	if (end + 2 != n || n < 17 || i >= end)
+		return i - start;
+	/*
+	 * Fewer than 17 bytes left (the end of most fields): the last 17
+	 * of the field are tested instead, and the bits of the bytes before
+	 * i shifted out. Bit end - q, the final CR, is set, so a run stops
+	 * at end at the latest. i > q, and i - q < 15 since i < end.
+	 */
+	q = n - 17;
+	t = (unsigned)header_trouble16(r + q) >> (i - q);
+	copy_short(o + (i - start), r + i, (size_t)__builtin_ctz(t));
+	return i - start + (size_t)__builtin_ctz(t);
+}
+#endif
+
+/*
+ * RFC 6376 3.4.2 relaxed: the name lowercased; WSP before and after the
+ * colon removed; the value unfolded (the CR and LF of folding dropped),
+ * each run of WSP made one SP, WSP at its ends removed. With SSE2 and
+ * room for 16 bytes past the field in out, ordinary bytes are copied 16
+ * at a time; both ways give the same bytes.
+ */
+static enum inkan_status
+relaxed_header(struct inkan_view raw, size_t end, size_t name_len,
+    bool strip_eol, struct inkan_buf *out)
+{
+	const uint8_t *r = raw.ptr;
+	size_t n = raw.len, i, colon, need;
+	uint8_t *o, cls;
+#ifdef __SSE2__
+	bool simd = false;
+#endif
+
+	if (name_len > end)
+		name_len = end;
+	colon = name_len;
+	while (colon < end && r[colon] != ':')
+		colon++;
+#ifdef __SSE2__
+	/* Usually out has room for 16 bytes past the field already. */
+	simd = dkim_buf_fits(out, n + 16);
+	if (!simd && out->max - out->len >= 16 &&
+	    out->max - out->len - 16 >= n) {
+		if (inkan_buf_reserve(out, n + 16) != INKAN_OK)
+			return out->err;
+		simd = true;
+	}
+	if (!simd) {
+#endif
+		/* The name, the colon, the value at most as long as it was,
+		   CRLF. */
+		need = end + 2 + (colon == end);
+		if (!dkim_buf_fits(out, need) &&
+		    inkan_buf_reserve(out, need) != INKAN_OK)
+			return out->err;
+#ifdef __SSE2__
+	}
+#endif
+	o = out->data + out->len;
+	i = 0;
+#ifdef __SSE2__
+	/* 16 at a time while 16 can be read; what is written past the name
+	   is written over below. */
+	if (simd)
+		for (; i < name_len && i + 16 <= n; i += 16)
+			_mm_storeu_si128(
+			    (__m128i *)(void *)(o + i), lower16(r + i));
+#endif
+	for (; i < name_len; i++)
+		o[i] = inkan_ascii_lower(r[i]);
+	o += name_len;
+	*o++ = ':';
+	i = colon + 1;
+	while (i < end && special[r[i]] != 0)
+		i++;
+	/* Each output byte comes from at least one input byte, so o never
+	   gets ahead of i (past the name): o has room for r's bytes. */
+	while (i < end) {
+#ifdef __SSE2__
+		if (simd) {
+			size_t k = header_run16(r, i, end, n, o);
+
+			o += k;
+			i += k;
+			if (i >= end)
+				break;
+		}
+#endif
+		while (i < end && special[r[i]] == 0)
+			*o++ = r[i++];
+		if (i >= end)
+			break;
+		/* A run of WSP, CR and LF: one SP when it holds WSP and is
+		   not at the end. */
+		cls = 0;
+		while (i < end && special[r[i]] != 0)
+			cls |= special[r[i++]];
+		if (i < end && (cls & SP_WSP))
+			*o++ = ' ';
+	}
+	out->len = (size_t)(o - out->data);
+	if (!strip_eol) {
+		out->data[out->len++] = '\r';
+		out->data[out->len++] = '\n';
+	}
+	out->data[out->len] = '\0';
+	return INKAN_OK;
+}
+
 enum inkan_status
 dkim_canon_header(enum inkan_dkim_canon canon, struct inkan_view raw,
     size_t name_len, bool strip_eol, struct inkan_buf *out)
 {
-	size_t end = raw.len, i, colon;
-	bool wsp = false, started = false;
-	uint8_t *o;
+	size_t end = raw.len;
 
 	if (end >= 2 && raw.ptr[end - 2] == '\r' && raw.ptr[end - 1] == '\n')
 		end -= 2;
@@ -570,93 +740,7 @@ dkim_canon_header(enum inkan_dkim_canon canon, struct inkan_view raw,
 			inkan_buf_append(out, "\r\n", 2);
 		return out->err;
 	}
-	/* RFC 6376 3.4.2: the name lowercased, */
-	i = 0;
-#ifdef __SSE2__
-	/*
-	 * 16 bytes at once when the field has them and out room for them
-	 * (most names are shorter): only name_len of them count, the rest
-	 * is written over below.
-	 */
-	if (name_len <= 16 && end >= 16 && out->max - out->len >= end + 16) {
-		if (inkan_buf_reserve(out, end + 16) != INKAN_OK)
-			return out->err;
-		_mm_storeu_si128((__m128i *)(void *)(out->data + out->len),
-		    lower16(raw.ptr));
-		out->len += name_len;
-		i = name_len;
-	}
-#endif
-	if (i == 0 && inkan_buf_reserve(out, end + 2) != INKAN_OK)
-		return out->err;
-	for (; i < name_len && i < end; i++)
-		out->data[out->len++] = inkan_ascii_lower(raw.ptr[i]);
-	/* WSP before and after the colon removed, */
-	colon = name_len;
-	while (colon < end && raw.ptr[colon] != ':')
-		colon++;
-	out->data[out->len++] = ':';
-	/* the value unfolded, WSP runs made one SP, WSP at the end removed. */
-	o = out->data + out->len;
-	for (i = colon + 1; i < end;) {
-		uint8_t b = raw.ptr[i];
-
-		if (special[b] == 0) {
-			/* A run of ordinary bytes, copied in one loop. */
-			if (wsp && started)
-				*o++ = ' ';
-			wsp = false;
-			started = true;
-#ifdef __SSE2__
-			/* Most of a value is words and single spaces, which
-			   stay as they are: 16 bytes at a time. */
-			while (i + 17 <= end) {
-				unsigned t = header_trouble16(raw.ptr + i);
-
-				/* All 16 are stored; those before the first
-				   that may change count (o has the room: it
-				   is never ahead of i). */
-				_mm_storeu_si128((__m128i *)(void *)o,
-				    _mm_loadu_si128((
-					const __m128i *)(const void *)(raw.ptr +
-					i)));
-				if (t != 0) {
-					o += __builtin_ctz(t);
-					i += (size_t)__builtin_ctz(t);
-					break;
-				}
-				o += 16;
-				i += 16;
-			}
-			/*
-			 * The last bytes, fewer than 17: in one piece when
-			 * the 17 bytes before the end need no change and
-			 * the last is ordinary (not trailing WSP).
-			 */
-			if (i + 17 > end && i < end && end >= 17 &&
-			    special[raw.ptr[end - 1]] == 0 &&
-			    header_trouble16(raw.ptr + end - 17) == 0) {
-				memcpy(o, raw.ptr + i, end - i);
-				o += end - i;
-				i = end;
-				continue;
-			}
-#endif
-			while (i < end && special[raw.ptr[i]] == 0)
-				*o++ = raw.ptr[i++];
-			continue;
-		}
-		if (special[b] & SP_WSP)
-			wsp = true;
-		i++; /* CR and LF of folding are dropped */
-	}
-	out->len = (size_t)(o - out->data);
-	if (!strip_eol) {
-		out->data[out->len++] = '\r';
-		out->data[out->len++] = '\n';
-	}
-	out->data[out->len] = '\0';
-	return INKAN_OK;
+	return relaxed_header(raw, end, name_len, strip_eol, out);
 }
 
 static void

@@ -97,6 +97,7 @@ vparts_free(struct dkim_vparts *p)
 
 	inkan_hdr_parser_free(&p->hp);
 	free(p->fields);
+	inkan_buf_clear(&p->text);
 	for (i = 0; i < p->hcap; i++)
 		dkim_bodyhash_clear(&p->hashers[i]);
 	free(p->hashers);

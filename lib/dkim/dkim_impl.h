@@ -170,9 +170,13 @@ EVP_PKEY *dkim_key_pkey(const struct inkan_dkim_key *key);
 
 /* One header field, copied, with CRLF line endings. */
 struct dkim_field {
-	struct inkan_view raw; /* name ... CRLF (or no line ending) */
+	/* name ... CRLF (or no line ending), a NUL after it */
+	struct inkan_view raw;
 	size_t name_len;
 	uint64_t offset; /* in the input */
+	/* The name's first eight bytes lowercased (message.c): compared
+	   before the bytes when fields are looked up by name. */
+	uint64_t key;
 	bool used; /* scratch for header selection */
 };
 
@@ -184,30 +188,34 @@ enum dkim_msg_state {
 
 /*
  * Reads a message's header section through the lib/msg parser and keeps
- * each field in the arena (LF endings turned into CRLF with allow_lf).
+ * a copy of each field (LF endings turned into CRLF with allow_lf), one
+ * after the other in text.
  */
 struct dkim_msg {
 	struct inkan_hdr_parser *hp;
-	struct inkan_arena *arena;
 	bool allow_lf;
 	enum dkim_msg_state state;
 	struct dkim_field *fields;
 	size_t nfields, cap;
+	/* The copies the fields' raw views point into, each followed by a
+	   NUL: fields[i] starts where fields[i - 1] and its NUL end. */
+	struct inkan_buf text;
 	enum inkan_status err;
 	char error[256];
 };
 
-enum inkan_status dkim_msg_init(struct dkim_msg *m,
-    const struct inkan_limits *lim, bool allow_lf, struct inkan_arena *arena);
+enum inkan_status dkim_msg_init(
+    struct dkim_msg *m, const struct inkan_limits *lim, bool allow_lf);
 void dkim_msg_clear(struct dkim_msg *m);
 /*
  * dkim_msg_init() reusing an earlier message's parser hp (made with the
- * same limits and allow_lf; reset here) and fields[0..cap), both taken
- * over (dkim_msg_clear() frees them).
+ * same limits and allow_lf; reset here), fields[0..cap) and text (its
+ * storage and maximum, emptied here), all taken over (dkim_msg_clear()
+ * frees them).
  */
 void dkim_msg_init_reuse(struct dkim_msg *m, bool allow_lf,
-    struct inkan_arena *arena, struct inkan_hdr_parser *hp,
-    struct dkim_field *fields, size_t cap);
+    struct inkan_hdr_parser *hp, struct dkim_field *fields, size_t cap,
+    const struct inkan_buf *text);
 
 /*
  * Feeds p[0..n) (last: the input ends there) while in the header section.
@@ -229,6 +237,17 @@ enum inkan_status dkim_msg_select(struct dkim_msg *m, struct inkan_view h,
 /* Number of fields named name (case-insensitive). */
 size_t dkim_msg_count(const struct dkim_msg *m, struct inkan_view name);
 
+/*
+ * Whether b has room for n more bytes and its NUL as it is: then
+ * inkan_buf_reserve(b, n) would succeed without doing anything, and the
+ * call is saved on the paths that write a few bytes per call.
+ */
+static inline bool
+dkim_buf_fits(const struct inkan_buf *b, size_t n)
+{
+	return b->err == INKAN_OK && b->data != NULL && n < b->cap - b->len;
+}
+
 /* ---- shared by verify.c and sign.c ------------------------------------- */
 
 /*
@@ -244,6 +263,7 @@ struct dkim_vparts {
 	struct inkan_hdr_parser *hp;
 	struct dkim_field *fields;
 	size_t fields_cap;
+	struct inkan_buf text; /* struct dkim_msg's */
 	struct dkim_bodyhash *hashers; /* hcap of them; md made or NULL */
 	size_t hcap;
 	struct inkan_buf tmp;

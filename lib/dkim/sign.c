@@ -161,7 +161,7 @@ inkan_dkim_sign_new(struct inkan_dkim *dkim,
 		}
 	}
 	st = dkim_msg_init(
-	    &s->msg, &dkim->lim, (flags & INKAN_DKIM_ALLOW_LF) != 0, &s->arena);
+	    &s->msg, &dkim->lim, (flags & INKAN_DKIM_ALLOW_LF) != 0);
 	if (st != INKAN_OK)
 		goto fail;
 	/* rsa-sha256 and ed25519-sha256 both hash the body with SHA-256. */

@@ -64,6 +64,7 @@ struct inkan_dkim_verify {
 	struct dkim_bodyhash *hashers;
 	size_t nhashers, hcap;
 	struct inkan_buf tmp;
+	/* Last: inkan_dkim_verify_new() zeroes the members before it. */
 	char error[300];
 };
 
@@ -77,7 +78,7 @@ vparts_take(struct inkan_dkim_verify *v)
 	struct dkim_vparts *p = &v->dkim->spare;
 
 	dkim_msg_init_reuse(
-	    &v->msg, p->allow_lf, &v->arena, p->hp, p->fields, p->fields_cap);
+	    &v->msg, p->allow_lf, p->hp, p->fields, p->fields_cap, &p->text);
 	v->hashers = p->hashers;
 	v->hcap = p->hcap;
 	v->tmp = p->tmp;
@@ -102,9 +103,11 @@ vparts_give(struct inkan_dkim_verify *v)
 	p->hp = v->msg.hp;
 	p->fields = v->msg.fields;
 	p->fields_cap = v->msg.cap;
+	p->text = v->msg.text;
 	v->msg.hp = NULL;
 	v->msg.fields = NULL;
 	v->msg.nfields = v->msg.cap = 0;
+	inkan_buf_init(&v->msg.text, 0);
 	p->hashers = v->hashers;
 	p->hcap = v->hcap;
 	v->hashers = NULL;
@@ -125,12 +128,20 @@ inkan_dkim_verify_new(
 	*v_r = NULL;
 	if (dkim == NULL || (flags & ~(unsigned)INKAN_DKIM_ALLOW_LF) != 0)
 		return INKAN_ERR_INVAL;
-	if ((v = calloc(1, sizeof(*v))) == NULL)
+	/*
+	 * Not calloc(), which glibc never serves from its per-thread cache:
+	 * malloc(), then everything before error[] zeroed (a memset of the
+	 * whole would be made a calloc() again by the compiler).
+	 */
+	if ((v = malloc(sizeof(*v))) == NULL)
 		return INKAN_ERR_NOMEM;
+	memset(v, 0, offsetof(struct inkan_dkim_verify, error));
+	v->error[0] = '\0';
 	v->dkim = dkim;
 	v->flags = flags;
-	/* The header section, twice at worst (LF made CRLF), and the
-	   per-signature state. */
+	/* The per-signature state, copies of tags among it. The fields
+	   themselves are copied by message.c, outside the arena; the limit
+	   stays what it was when they were copied here too. */
 	if (!inkan_size_mul(dkim->lim.hdr_section_max, 2, &amax) ||
 	    !inkan_size_add(amax, 1u << 20, &amax))
 		amax = SIZE_MAX;
@@ -140,7 +151,7 @@ inkan_dkim_verify_new(
 		*v_r = v;
 		return INKAN_OK;
 	}
-	st = dkim_msg_init(&v->msg, &dkim->lim, allow_lf, &v->arena);
+	st = dkim_msg_init(&v->msg, &dkim->lim, allow_lf);
 	if (st != INKAN_OK) {
 		inkan_arena_clear(&v->arena);
 		free(v);
