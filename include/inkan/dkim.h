@@ -198,6 +198,9 @@ INKAN_API void inkan_dkim_verify_results(const struct inkan_dkim_verify *v,
 INKAN_API const char *inkan_dkim_verify_error(
     const struct inkan_dkim_verify *v);
 
+/* Frees *v and sets it to NULL (NULL is fine); v's results go with it.
+ * Free every verifier before its context: the context keeps the last
+ * verifier's memory for the next one. */
 INKAN_API void inkan_dkim_verify_free(struct inkan_dkim_verify **v);
 
 /* ---- keys --------------------------------------------------------------- */

@@ -288,6 +288,13 @@ struct inkan_arena {
 INKAN_API void inkan_arena_init(struct inkan_arena *a, size_t max);
 /* Frees every chunk; the arena is empty and may be reused. */
 INKAN_API void inkan_arena_clear(struct inkan_arena *a);
+/*
+ * Empties the arena for the next message but keeps one chunk of the
+ * default size, when it has one, so that a reused arena's first
+ * allocations call no malloc(). What was allocated is gone; the kept
+ * chunk still counts against max. inkan_arena_clear() frees it.
+ */
+INKAN_API void inkan_arena_reset(struct inkan_arena *a);
 /* n zeroed bytes, or NULL if n is 0, past max, or out of memory. */
 INKAN_API void *inkan_arena_alloc(struct inkan_arena *a, size_t n);
 /* nmemb * size zeroed bytes, overflow-checked. */

@@ -154,6 +154,7 @@ inkan_dkim_free(struct inkan_dkim **dkim)
 		dkim_entry_free(d->cache[i]);
 	free(d->cache);
 	vparts_free(&d->spare);
+	dkim_verify_spare_free(d);
 	EVP_MD_CTX_free(d->md);
 	EVP_MD_CTX_free(d->hmd);
 	EVP_MD_free(d->fetched_sha256);

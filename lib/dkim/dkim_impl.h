@@ -281,6 +281,9 @@ struct inkan_dkim {
 	struct dkim_cache_entry **cache; /* dkim_key_cache_max slots */
 	size_t ncache;
 	struct dkim_vparts spare; /* see struct dkim_vparts */
+	/* verify.c: a freed verifier (its struct, its arena's first
+	   chunk), taken by the next inkan_dkim_verify_new(). */
+	struct inkan_dkim_verify *spare_verifier;
 	/* verify.c: only ever a plain digest (the header hash of an RSA
 	   signature), so it is initialised again without a reset, which
 	   would free and remake its hash state. */
@@ -288,6 +291,9 @@ struct inkan_dkim {
 };
 
 int64_t dkim_now(const struct inkan_dkim *dkim);
+
+/* Frees the verifier d keeps for reuse (verify.c), if any. */
+void dkim_verify_spare_free(struct inkan_dkim *d);
 
 /* ---- writing tag-list fields (fieldwriter.c): sign.c and lib/arc ------ */
 

@@ -133,19 +133,30 @@ inkan_dkim_verify_new(
 	 * malloc(), then everything before error[] zeroed (a memset of the
 	 * whole would be made a calloc() again by the compiler).
 	 */
-	if ((v = malloc(sizeof(*v))) == NULL)
-		return INKAN_ERR_NOMEM;
-	memset(v, 0, offsetof(struct inkan_dkim_verify, error));
+	if ((v = dkim->spare_verifier) != NULL) {
+		/* A freed verifier's memory, its arena emptied but for one
+		   chunk (inkan_arena_reset()). */
+		struct inkan_arena kept = v->arena;
+
+		dkim->spare_verifier = NULL;
+		memset(v, 0, offsetof(struct inkan_dkim_verify, error));
+		v->arena = kept;
+	} else {
+		if ((v = malloc(sizeof(*v))) == NULL)
+			return INKAN_ERR_NOMEM;
+		memset(v, 0, offsetof(struct inkan_dkim_verify, error));
+		/* The per-signature state, copies of tags among it. The
+		   fields themselves are copied by message.c, outside the
+		   arena; the limit stays what it was when they were copied
+		   here too. */
+		if (!inkan_size_mul(dkim->lim.hdr_section_max, 2, &amax) ||
+		    !inkan_size_add(amax, 1u << 20, &amax))
+			amax = SIZE_MAX;
+		inkan_arena_init(&v->arena, amax);
+	}
 	v->error[0] = '\0';
 	v->dkim = dkim;
 	v->flags = flags;
-	/* The per-signature state, copies of tags among it. The fields
-	   themselves are copied by message.c, outside the arena; the limit
-	   stays what it was when they were copied here too. */
-	if (!inkan_size_mul(dkim->lim.hdr_section_max, 2, &amax) ||
-	    !inkan_size_add(amax, 1u << 20, &amax))
-		amax = SIZE_MAX;
-	inkan_arena_init(&v->arena, amax);
 	if (dkim->spare.held && dkim->spare.allow_lf == allow_lf) {
 		vparts_take(v);
 		*v_r = v;
@@ -174,10 +185,29 @@ inkan_dkim_verify_free(struct inkan_dkim_verify **vp)
 		dkim_bodyhash_clear(&v->hashers[i]);
 	free(v->hashers);
 	dkim_msg_clear(&v->msg);
-	inkan_arena_clear(&v->arena);
 	inkan_buf_clear(&v->tmp);
-	free(v);
 	*vp = NULL;
+	/* The context keeps one freed verifier for the next message: no
+	   malloc() for the struct or the arena's first chunk. */
+	if (v->dkim->spare_verifier == NULL) {
+		inkan_arena_reset(&v->arena);
+		v->dkim->spare_verifier = v;
+		return;
+	}
+	inkan_arena_clear(&v->arena);
+	free(v);
+}
+
+void
+dkim_verify_spare_free(struct inkan_dkim *d)
+{
+	struct inkan_dkim_verify *v = d->spare_verifier;
+
+	if (v != NULL) {
+		inkan_arena_clear(&v->arena);
+		free(v);
+		d->spare_verifier = NULL;
+	}
 }
 
 static void

@@ -62,6 +62,28 @@ inkan_arena_clear(struct inkan_arena *a)
 	inkan_arena_init(a, a->max);
 }
 
+void
+inkan_arena_reset(struct inkan_arena *a)
+{
+	struct inkan_arena_chunk *ch, *next, *keep = NULL;
+
+	assert(a != NULL);
+	for (ch = a->head; ch != NULL; ch = next) {
+		next = ch->next;
+		if (keep == NULL && ch->size + CHUNK_HDR == ARENA_CHUNK_SIZE)
+			keep = ch;
+		else
+			free(ch);
+	}
+	inkan_arena_init(a, a->max);
+	if (keep != NULL) {
+		keep->next = NULL;
+		keep->off = 0;
+		a->head = keep;
+		a->used = ARENA_CHUNK_SIZE;
+	}
+}
+
 /*
  * Makes a chunk with room for need bytes (a multiple of ARENA_ALIGN) and
  * hands them out; NULL past max or out of memory.

@@ -255,6 +255,53 @@ test_nomem(void **state)
 	inkan_arena_clear(&a);
 }
 
+/* reset keeps one default chunk (reused, counted) and frees the rest. */
+static void
+test_reset(void **state)
+{
+	struct inkan_arena a;
+	uint8_t *first, *again;
+	size_t used;
+
+	(void)state;
+	/* Empty, or only a chunk of its own: nothing to keep. */
+	inkan_arena_init(&a, SIZE_MAX);
+	inkan_arena_reset(&a);
+	assert_null(a.head);
+	assert_int_equal(a.used, 0);
+	assert_non_null(inkan_arena_alloc(&a, 100000));
+	inkan_arena_reset(&a);
+	assert_null(a.head);
+	assert_int_equal(a.used, 0);
+
+	first = inkan_arena_alloc(&a, 100);
+	assert_non_null(first);
+	memset(first, 0xff, 100);
+	used = a.used;
+	assert_non_null(inkan_arena_alloc(&a, 100000)); /* own chunk */
+	assert_non_null(inkan_arena_alloc(&a, 3000)); /* a second default */
+	assert_non_null(inkan_arena_alloc(&a, 3000)); /* a third */
+	inkan_arena_reset(&a);
+	assert_int_equal(a.used, used);
+	/* The kept chunk hands out from its start, zeroed again. */
+	again = inkan_arena_alloc(&a, 100);
+	assert_non_null(again);
+	assert_true(aligned16(again));
+	assert_true(all_zero(again, 100));
+	assert_int_equal(a.used, used);
+	inkan_arena_clear(&a);
+	assert_int_equal(a.used, 0);
+
+	/* An arena too small for a default chunk keeps nothing. */
+	inkan_arena_init(&a, 1024);
+	assert_non_null(inkan_arena_alloc(&a, 100));
+	inkan_arena_reset(&a);
+	assert_null(a.head);
+	assert_int_equal(a.used, 0);
+	assert_non_null(inkan_arena_alloc(&a, 100));
+	inkan_arena_clear(&a);
+}
+
 int
 main(void)
 {
@@ -266,6 +313,7 @@ main(void)
 		cmocka_unit_test(test_arena_calloc),
 		cmocka_unit_test(test_strndup),
 		cmocka_unit_test(test_nomem),
+		cmocka_unit_test(test_reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
