@@ -84,6 +84,7 @@ struct hdr_line {
 struct hdr_window {
 	size_t pos;
 	size_t n;
+	size_t clean; /* in[pos + clean] is its first odd byte, or clean = n */
 	uint64_t lf[HDR_WIN_WORDS]; /* LF */
 	uint64_t odd[HDR_WIN_WORDS];
 };
@@ -642,7 +643,7 @@ struct hdr_name {
  * before its line ending are at s (RFC 5322 2.2); avail >= n bytes at s
  * may be read. Both paths use it, and it only reads.
  */
-static enum hdr_name_verdict
+__attribute__((always_inline)) static inline enum hdr_name_verdict
 scan_name(const uint8_t *s, size_t n, size_t avail, struct hdr_name *nm)
 {
 	const uint8_t *colon;
@@ -972,44 +973,41 @@ classify64(const uint8_t *s, bool lf_next)
 }
 
 #ifdef HDR_AVX2
-/* classify64() 32 bytes at a time, for CPUs with AVX2. */
-__attribute__((target("avx2"))) static inline struct hdr_masks
-classify64_avx2(const uint8_t *s, bool lf_next)
+/*
+ * The masks of 32 bytes at s, for CPUs with AVX2; s[32] is read. A second
+ * load, one byte further on, says which CRs an LF follows. movemask takes
+ * the top bit of each byte: of a comparison's 0xff or 0x00, and of the
+ * bytes themselves for those >= 0x80.
+ */
+__attribute__((target("avx2"))) static inline void
+classify32_avx2(const uint8_t *s, uint32_t *lf_r, uint32_t *odd_r)
 {
-	const __m256i vlf = _mm256_set1_epi8('\n'),
-		      vcr = _mm256_set1_epi8('\r'),
-		      vzero = _mm256_setzero_si256();
-	const __m256i w0 = _mm256_loadu_si256((const __m256i *)(const void *)s);
-	const __m256i w1 =
-	    _mm256_loadu_si256((const __m256i *)(const void *)(s + 32));
-	uint64_t lf =
-	    (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(w0, vlf)) |
-	    (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(w1, vlf))
-		<< 32;
-	uint64_t cr =
-	    (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(w0, vcr)) |
-	    (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(w1, vcr))
-		<< 32;
-	uint64_t bad = (uint32_t)_mm256_movemask_epi8(
-			   _mm256_or_si256(w0, _mm256_cmpeq_epi8(w0, vzero))) |
-	    (uint64_t)(uint32_t)_mm256_movemask_epi8(
-		_mm256_or_si256(w1, _mm256_cmpeq_epi8(w1, vzero)))
-		<< 32;
+	const __m256i w = _mm256_loadu_si256((const __m256i *)(const void *)s);
+	const __m256i next =
+	    _mm256_loadu_si256((const __m256i *)(const void *)(s + 1));
+	const __m256i vlf = _mm256_set1_epi8('\n');
+	const __m256i bare_cr =
+	    _mm256_andnot_si256(_mm256_cmpeq_epi8(next, vlf),
+		_mm256_cmpeq_epi8(w, _mm256_set1_epi8('\r')));
+	const __m256i nul = _mm256_cmpeq_epi8(w, _mm256_setzero_si256());
 
-	return masks_of(lf, cr, bad, lf_next);
+	*lf_r = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(w, vlf));
+	*odd_r = (uint32_t)_mm256_movemask_epi8(
+	    _mm256_or_si256(_mm256_or_si256(w, nul), bare_cr));
 }
 
 /* classify_words() on CPUs with AVX2 (it asks). */
 __attribute__((target("avx2"))) static void
 classify_words_avx2(const uint8_t *s, size_t nw, struct hdr_window *w)
 {
-	struct hdr_masks m;
+	uint32_t lf0, odd0, lf1, odd1;
 	size_t i;
 
 	for (i = 0; i < nw; i++, s += 64) {
-		m = classify64_avx2(s, s[64] == '\n');
-		w->lf[i] = m.lf;
-		w->odd[i] = m.odd;
+		classify32_avx2(s, &lf0, &odd0);
+		classify32_avx2(s + 32, &lf1, &odd1);
+		w->lf[i] = lf0 | (uint64_t)lf1 << 32;
+		w->odd[i] = odd0 | (uint64_t)odd1 << 32;
 	}
 }
 #endif
@@ -1047,7 +1045,7 @@ load_window(struct inkan_hdr_parser *p, size_t at)
 {
 	struct hdr_window *w = &p->win;
 	const uint8_t *s = p->in + at;
-	size_t avail = p->in_len - at, nw = (avail - 1) / 64, tail;
+	size_t avail = p->in_len - at, nw = (avail - 1) / 64, tail, i;
 	uint8_t tmp[64] = { 0 };
 	struct hdr_masks m;
 
@@ -1057,19 +1055,25 @@ load_window(struct inkan_hdr_parser *p, size_t at)
 	classify_words(s, nw, w);
 	w->pos = at;
 	w->n = nw * 64;
-	if (nw == HDR_WIN_WORDS)
-		return;
-	/*
-	 * The chunk's last bytes, from a copy; the bits of the zeros after
-	 * them are cleared. A CR in the chunk's last byte counts as bare: its
-	 * line is left to the general path, which waits for the next byte.
-	 */
-	tail = avail - w->n;
-	memcpy(tmp, s + w->n, tail);
-	m = classify64(tmp, false);
-	w->lf[nw] = m.lf & low_bits(tail);
-	w->odd[nw] = m.odd & low_bits(tail);
-	w->n += tail;
+	if (nw < HDR_WIN_WORDS) {
+		/*
+		 * The chunk's last bytes, from a copy; the bits of the zeros
+		 * after them are cleared. A CR in the chunk's last byte counts
+		 * as bare: its line is left to the general path, which waits
+		 * for the next byte.
+		 */
+		tail = avail - w->n;
+		memcpy(tmp, s + w->n, tail);
+		m = classify64(tmp, false);
+		w->lf[nw] = m.lf & low_bits(tail);
+		w->odd[nw] = m.odd & low_bits(tail);
+		w->n += tail;
+	}
+	/* Most headers have no odd byte: the first, if any, says where. */
+	for (i = 0; i * 64 < w->n && w->odd[i] == 0; i++)
+		;
+	w->clean =
+	    i * 64 < w->n ? i * 64 + (size_t)__builtin_ctzll(w->odd[i]) : w->n;
 }
 
 /* Whether the window's bytes [a, b), a <= b <= n, hold an odd one. */
@@ -1079,7 +1083,7 @@ odd_between(const struct hdr_window *w, size_t a, size_t b)
 	size_t i = a / 64, last;
 	uint64_t acc;
 
-	if (a == b)
+	if (a == b || b <= w->clean)
 		return 0;
 	last = (b - 1) / 64;
 	acc = w->odd[i] >> (a % 64);
@@ -1088,35 +1092,6 @@ odd_between(const struct hdr_window *w, size_t a, size_t b)
 	while (++i < last)
 		acc |= w->odd[i];
 	return acc | (w->odd[last] & low_bits(b - last * 64));
-}
-
-/*
- * The next LF of the chunk from in[at], or SIZE_MAX when it has none.
- * *from is the field's first byte in the window: when the walk leaves
- * the window, the odd bytes of the field in it go into *odd.
- */
-static inline size_t
-next_lf(struct inkan_hdr_parser *p, size_t at, size_t *from, uint64_t *odd)
-{
-	struct hdr_window *w = &p->win;
-	size_t r = at - w->pos;
-	uint64_t bits;
-
-	for (;;) {
-		if (r >= w->n) {
-			*odd |= odd_between(w, *from - w->pos, w->n);
-			at = w->pos + w->n;
-			if (at >= p->in_len)
-				return SIZE_MAX;
-			load_window(p, at);
-			*from = at;
-			r = 0;
-		}
-		bits = w->lf[r / 64] >> (r % 64);
-		if (bits != 0)
-			return w->pos + r + (size_t)__builtin_ctzll(bits);
-		r = (r / 64 + 1) * 64;
-	}
 }
 
 /* Where the lines of a field lie, as the fast path found them. */
@@ -1128,34 +1103,56 @@ struct hdr_span {
 };
 
 /*
- * The lines of the field at in[start], start in the window, into *sp.
+ * The lines of the field at in[start], start in the window, into *sp:
+ * from LF to LF over the window's words, and on to the next window.
  * Returns false when the field or the first byte after it is not in the
  * chunk, or it holds an odd byte.
  */
 static inline bool
 walk_field(struct inkan_hdr_parser *p, size_t start, struct hdr_span *sp)
 {
+	const struct hdr_window *w = &p->win;
 	const uint8_t *in = p->in;
-	size_t from = start, lf, end;
-	uint64_t odd = 0;
+	size_t from = start - w->pos, i = from / 64, lf, end;
+	uint64_t bits, odd = 0;
 
-	/* The first line; it starts with a byte of a name. */
-	if ((lf = next_lf(p, start, &from, &odd)) == SIZE_MAX)
-		return false;
-	sp->lf0 = lf;
-	sp->nlines = 1;
-	sp->ncrlf = in[lf - 1] == '\r';
-	/* RFC 5322 2.2.3: each line that starts with WSP continues it. */
-	while ((end = lf + 1) < p->in_len && is_wsp(in[end])) {
-		if ((lf = next_lf(p, end, &from, &odd)) == SIZE_MAX)
+	/* The LFs of the word from the field's first byte on. */
+	bits = w->lf[i] & ~low_bits(from % 64);
+	sp->lf0 = 0;
+	sp->nlines = 0;
+	sp->ncrlf = 0;
+	for (;;) {
+		while (bits == 0) {
+			if (++i * 64 < w->n) {
+				bits = w->lf[i];
+				continue;
+			}
+			/* Past the window: keep the field's odd bytes in it;
+			 * only a full window has more of the chunk after it. */
+			odd |= odd_between(w, from, w->n);
+			if (w->n < 64 * HDR_WIN_WORDS)
+				return false;
+			load_window(p, w->pos + w->n);
+			from = i = 0;
+			bits = w->lf[0];
+		}
+		/* lf > the line's first byte, which is WSP or a name's. */
+		lf = i * 64 + (size_t)__builtin_ctzll(bits);
+		bits &= bits - 1;
+		if (sp->nlines++ == 0)
+			sp->lf0 = w->pos + lf;
+		sp->ncrlf += in[w->pos + lf - 1] == '\r';
+		end = w->pos + lf + 1;
+		if (end >= p->in_len)
 			return false;
-		sp->nlines++;
-		sp->ncrlf += in[lf - 1] == '\r';
+		/* RFC 5322 2.2.3: a line that starts with WSP continues it. */
+		if (!is_wsp(in[end]))
+			break;
 	}
 	sp->end = end;
 	/* The odd bytes of the field: the LF at its end is not one. */
-	odd |= odd_between(&p->win, from - p->win.pos, lf - p->win.pos);
-	return end < p->in_len && odd == 0;
+	odd |= odd_between(w, from, lf);
+	return odd == 0;
 }
 
 /* Whether every line of the field s[0..n) has at most max bytes. */
