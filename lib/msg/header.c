@@ -1096,10 +1096,12 @@ odd_between(const struct hdr_window *w, size_t a, size_t b)
 
 /* Where the lines of a field lie, as the fast path found them. */
 struct hdr_span {
-	size_t lf0; /* the first line's LF */
 	size_t end; /* just after the last line's LF */
+	size_t name_line; /* the first line's bytes before its line ending */
 	size_t nlines;
 	size_t ncrlf; /* lines that end in CRLF */
+	size_t last_eol; /* the last line's ending: 2 (CRLF) or 1 (LF) */
+	unsigned seen; /* INKAN_HDR_SEEN_CRLF, INKAN_HDR_SEEN_BARE_LF */
 };
 
 /*
@@ -1113,14 +1115,13 @@ walk_field(struct inkan_hdr_parser *p, size_t start, struct hdr_span *sp)
 {
 	const struct hdr_window *w = &p->win;
 	const uint8_t *in = p->in;
-	size_t from = start - w->pos, i = from / 64, lf, end;
+	size_t from = start - w->pos, i = from / 64, lf, end, cr;
+	size_t nlines = 0, ncrlf = 0, name_line = 0;
 	uint64_t bits, odd = 0;
+	unsigned seen = 0;
 
 	/* The LFs of the word from the field's first byte on. */
 	bits = w->lf[i] & ~low_bits(from % 64);
-	sp->lf0 = 0;
-	sp->nlines = 0;
-	sp->ncrlf = 0;
 	for (;;) {
 		while (bits == 0) {
 			if (++i * 64 < w->n) {
@@ -1139,9 +1140,12 @@ walk_field(struct inkan_hdr_parser *p, size_t start, struct hdr_span *sp)
 		/* lf > the line's first byte, which is WSP or a name's. */
 		lf = i * 64 + (size_t)__builtin_ctzll(bits);
 		bits &= bits - 1;
-		if (sp->nlines++ == 0)
-			sp->lf0 = w->pos + lf;
-		sp->ncrlf += in[w->pos + lf - 1] == '\r';
+		cr = in[w->pos + lf - 1] == '\r';
+		ncrlf += cr;
+		/* INKAN_HDR_SEEN_CRLF is 1, INKAN_HDR_SEEN_BARE_LF 2. */
+		seen |= 2u >> cr;
+		if (nlines++ == 0)
+			name_line = w->pos + lf - cr - start;
 		end = w->pos + lf + 1;
 		if (end >= p->in_len)
 			return false;
@@ -1149,9 +1153,14 @@ walk_field(struct inkan_hdr_parser *p, size_t start, struct hdr_span *sp)
 		if (!is_wsp(in[end]))
 			break;
 	}
-	sp->end = end;
 	/* The odd bytes of the field: the LF at its end is not one. */
 	odd |= odd_between(w, from, lf);
+	sp->end = end;
+	sp->name_line = name_line;
+	sp->nlines = nlines;
+	sp->ncrlf = ncrlf;
+	sp->last_eol = 1 + cr;
+	sp->seen = seen;
 	return odd == 0;
 }
 
@@ -1222,7 +1231,7 @@ fast_field(struct inkan_hdr_parser *p, struct inkan_hdr_event *ev)
 {
 	const struct inkan_limits *lim = &p->lim;
 	const uint8_t *in = p->in;
-	size_t start = p->in_pos, len, eol0, eol;
+	size_t start = p->in_pos, len, eol;
 	struct hdr_span sp;
 	struct hdr_name nm;
 	unsigned seen;
@@ -1232,24 +1241,21 @@ fast_field(struct inkan_hdr_parser *p, struct inkan_hdr_event *ev)
 	if (!walk_field(p, start, &sp))
 		return 0;
 	len = sp.end - start;
-	eol0 = in[sp.lf0 - 1] == '\r' ? 2 : 1;
-	if ((sp.ncrlf < sp.nlines && !(p->flags & INKAN_HDR_ALLOW_LF)) ||
+	if (((sp.seen & INKAN_HDR_SEEN_BARE_LF) &&
+		!(p->flags & INKAN_HDR_ALLOW_LF)) ||
 	    p->in_off + sp.end > (uint64_t)lim->hdr_section_max ||
 	    len > lim->hdr_field_max ||
 	    p->stats.fields >= lim->hdr_fields_max ||
 	    (len > lim->hdr_line_max &&
 		!lines_fit(in + start, len, lim->hdr_line_max)) ||
-	    (p->stats.lines == 0 &&
-		is_mbox_from(in + start, sp.lf0 + 1 - eol0 - start)) ||
-	    scan_name(in + start, sp.lf0 + 1 - eol0 - start, p->in_len - start,
-		&nm) != HDR_NAME_OK)
+	    (p->stats.lines == 0 && is_mbox_from(in + start, sp.name_line)) ||
+	    scan_name(in + start, sp.name_line, p->in_len - start, &nm) !=
+		HDR_NAME_OK)
 		return 0;
 
-	seen = (sp.ncrlf > 0 ? INKAN_HDR_SEEN_CRLF : 0) |
-	    (sp.ncrlf < sp.nlines ? INKAN_HDR_SEEN_BARE_LF : 0) |
-	    (sp.nlines > 1 ? INKAN_HDR_SEEN_FOLDED : 0) |
+	seen = sp.seen | (sp.nlines > 1 ? INKAN_HDR_SEEN_FOLDED : 0) |
 	    (nm.end < nm.colon ? INKAN_HDR_SEEN_WSP_BEFORE_COLON : 0);
-	eol = in[sp.end - 2] == '\r' ? 2 : 1; /* of the last line */
+	eol = sp.last_eol;
 	ev->type = INKAN_HDR_EV_FIELD;
 	ev->field.name = view_of(in + start, nm.end);
 	ev->field.value =
