@@ -1039,7 +1039,10 @@ low_bits(size_t n)
 	return n < 64 ? (UINT64_C(1) << n) - 1 : ~UINT64_C(0);
 }
 
-/* The window of the chunk that starts at in[at], at < in_len. */
+/*
+ * The window of the chunk that starts at in[at], at < in_len: up to
+ * HDR_WIN_WORDS words, all of them whole but the one that ends the chunk.
+ */
 static void
 load_window(struct inkan_hdr_parser *p, size_t at)
 {
@@ -1128,10 +1131,10 @@ walk_field(struct inkan_hdr_parser *p, size_t start, struct hdr_span *sp)
 				bits = w->lf[i];
 				continue;
 			}
-			/* Past the window: keep the field's odd bytes in it;
-			 * only a full window has more of the chunk after it. */
+			/* Past the window: keep the field's odd bytes in it,
+			 * and go on in the next, if the chunk goes on. */
 			odd |= odd_between(w, from, w->n);
-			if (w->n < 64 * HDR_WIN_WORDS)
+			if (w->pos + w->n >= p->in_len)
 				return false;
 			load_window(p, w->pos + w->n);
 			from = i = 0;
@@ -1210,7 +1213,7 @@ fast_end(struct inkan_hdr_parser *p, struct inkan_hdr_event *ev)
 }
 
 /*
- * The common case of a field wholly in the chunk, taken from the block
+ * The common case of a field wholly in the chunk, taken from the window's
  * masks instead of line by line.
  *
  * It is tried when next() would start a field at in_pos, and succeeds
@@ -1223,7 +1226,7 @@ fast_end(struct inkan_hdr_parser *p, struct inkan_hdr_event *ev)
  * not, so checking them for the field as a whole gives the same answer.
  * Then the field, the stats and in_pos are what the general path would
  * leave (with fld_off, which its messages name); otherwise it changes
- * nothing but the block it keeps and returns 0, and the general path
+ * nothing but the window it keeps and returns 0, and the general path
  * takes the same bytes from the same state.
  */
 static int

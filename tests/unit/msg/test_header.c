@@ -1223,8 +1223,8 @@ gen_message(struct inkan_buf *m, uint64_t *seed, unsigned hostile)
 {
 	static const char *const names[] = { "Subject", "From", "To",
 		"DKIM-Signature", "X", "Received", "Content-Transfer-Encoding",
-		"List-Unsubscribe-Post-And-A-Name-Longer-Than-Sixty-Four-Bytes-"
-		"Of-Ftext",
+		("List-Unsubscribe-Post-And-A-Name-Longer-Than-Sixty-"
+		 "Four-Bytes-Of-Ftext"),
 		"A b", "", "N\xc3\xa9", "Q\x7f", "From ", " X", "\tY", "\r\n" };
 	size_t nfields = (size_t)(xorshift(seed) % 16), i, k, nfold, vlen;
 
@@ -1451,6 +1451,53 @@ test_property_boundaries(void **state)
 	inkan_buf_clear(&got);
 }
 
+/*
+ * A field that runs to the end of a chunk of every length around the
+ * fast path's words and windows (64, 512, 1024 bytes), folded or not, and
+ * the blank line after it in the next chunk: the chunk is an exact
+ * allocation, so a read past it shows under ASan.
+ */
+static void
+test_chunk_end_windows(void **state)
+{
+	struct inkan_buf msg, whole, got;
+	size_t len, k, fold, sizes[2];
+	char how[64];
+
+	(void)state;
+	inkan_buf_init(&msg, 1 << 16);
+	inkan_buf_init(&whole, OUT_MAX);
+	inkan_buf_init(&got, OUT_MAX);
+	for (fold = 0; fold < 2; fold++)
+		for (len = 1; len < 1100; len++) {
+			if (len > 80 && (len % 64 > 3 && len % 64 < 61))
+				continue;
+			inkan_buf_reset(&msg);
+			inkan_buf_append_cstr(&msg, "A: ");
+			for (k = 3; k < len; k++)
+				inkan_buf_append_byte(&msg,
+				    fold && k % 50 == 0       ? '\n'
+					: fold && k % 50 == 1 ? ' '
+							      : 'a');
+			inkan_buf_append_cstr(&msg, "\r\n\r\nbody");
+			inkan_buf_reset(&whole);
+			transcript(msg.data, msg.len, INKAN_HDR_ALLOW_LF, NULL,
+			    NULL, 0, &whole);
+			sizes[0] = len;
+			sizes[1] = 1;
+			inkan_buf_reset(&got);
+			transcript(msg.data, msg.len, INKAN_HDR_ALLOW_LF, NULL,
+			    sizes, 2, &got);
+			snprintf(how, sizeof(how), "chunk of %zu, fold %zu",
+			    len, fold);
+			want_equal(inkan_buf_cstr(&msg), how, &got,
+			    inkan_buf_cstr(&whole));
+		}
+	inkan_buf_clear(&msg);
+	inkan_buf_clear(&whole);
+	inkan_buf_clear(&got);
+}
+
 int
 main(void)
 {
@@ -1468,6 +1515,7 @@ main(void)
 		cmocka_unit_test(test_property_chunking),
 		cmocka_unit_test(test_property_generated),
 		cmocka_unit_test(test_property_boundaries),
+		cmocka_unit_test(test_chunk_end_windows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
