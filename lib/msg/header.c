@@ -651,7 +651,8 @@ struct hdr_name {
 /*
  * The name, optional WSP and colon of a field's first line, whose n bytes
  * before its line ending are at s (RFC 5322 2.2); avail >= n bytes at s
- * may be read. Both paths use it, and it only reads.
+ * may be read. Both paths use it, and it only reads. Inlined: a call
+ * would cost the fast path a tenth of a field's instructions.
  */
 __attribute__((always_inline)) static inline enum hdr_name_verdict
 scan_name(const uint8_t *s, size_t n, size_t avail, struct hdr_name *nm)
