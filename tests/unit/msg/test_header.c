@@ -475,6 +475,10 @@ static const struct hdr_case cases[] = {
 	{ "line limit before bytes", 0, 10, 0, 0, 0, "A: \r1234567\n", 0,
 	    "ERR limit @0\n" },
 	{ "line limit 1", LF, 1, 0, 0, 0, "\nbody", 0, "END@1 blank=1\n" },
+	{ "line limit 1, CRLF blank line", 0, 1, 0, 0, 0, "\r\nbody", 0,
+	    "ERR limit @0\n" },
+	{ "line limit 2, CRLF blank line", 0, 2, 0, 0, 0, "\r\nbody", 0,
+	    "END@2 blank=2\n" },
 	/* hdr_field_max: the whole field with its final line ending. */
 	{ "field at field_max", 0, 0, 20, 0, 0, "A: 1234\r\n 67890123\r\n\r\n",
 	    0,
