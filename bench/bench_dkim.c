@@ -1066,9 +1066,11 @@ main(int argc, char **argv)
 			printf(" %11s", "-");
 		printf("\n");
 	}
-	printf("messages: %zu and %zu bytes (%zu-byte header section), CRLF; "
-	       "the verified ones signed by %s\n",
-	    sizes[0], sizes[1], messages[0].body_off, signer);
+	printf("messages: %zu and %zu bytes (%zu-byte header section, %zu "
+	       "with the DKIM-Signature), CRLF; the verified ones signed by "
+	       "%s\n",
+	    sizes[0], sizes[1], messages[0].body_off,
+	    messages[0].body_off + messages[0].sig.len, signer);
 	printf("inkan %s: zone resolver with the key record, one struct "
 	       "inkan_dkim (key cache warm), 16 KiB chunks\n",
 	    inkan.version);
