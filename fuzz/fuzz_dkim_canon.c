@@ -22,6 +22,8 @@
 
 #include "fuzz.h"
 
+#include "../tests/unit/dkim/canon_ref.h"
+
 static void
 sink_buf(void *arg, const uint8_t *p, size_t n)
 {
@@ -71,39 +73,6 @@ check_simple(const struct inkan_buf *b, bool lf)
 		for (i = 1; i < b->len; i++)
 			if (b->data[i] == '\n' && b->data[i - 1] != '\r')
 				__builtin_trap();
-}
-
-/* RFC 6376 3.4.2 relaxed, one byte at a time, as plainly as it reads. */
-static void
-relaxed_ref(const uint8_t *r, size_t n, size_t name_len, bool strip,
-    struct inkan_buf *out)
-{
-	size_t end = n, i, colon;
-	bool wsp = false, started = false;
-
-	if (end >= 2 && r[end - 2] == '\r' && r[end - 1] == '\n')
-		end -= 2;
-	for (i = 0; i < name_len && i < end; i++)
-		inkan_buf_append_byte(out, inkan_ascii_lower(r[i]));
-	colon = name_len;
-	while (colon < end && r[colon] != ':')
-		colon++;
-	inkan_buf_append_byte(out, ':');
-	for (i = colon + 1; i < end; i++) {
-		uint8_t b = r[i];
-
-		if (b == ' ' || b == '\t') {
-			wsp = true;
-		} else if (b != '\r' && b != '\n') {
-			if (wsp && started)
-				inkan_buf_append_byte(out, ' ');
-			wsp = false;
-			started = true;
-			inkan_buf_append_byte(out, b);
-		}
-	}
-	if (!strip)
-		inkan_buf_append(out, "\r\n", 2);
 }
 
 /* dkim_canon_header() on p[0..n) as a whole field against the reference. */

@@ -23,6 +23,8 @@
 
 #include "dkim/dkim_impl.h"
 
+#include "canon_ref.h"
+
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))
 #define S INKAN_DKIM_SIMPLE
 #define R INKAN_DKIM_RELAXED
@@ -251,42 +253,6 @@ test_store_many(void **state)
 	inkan_buf_clear(&hdr);
 	inkan_buf_clear(&out);
 	inkan_buf_clear(&want);
-}
-
-/*
- * RFC 6376 3.4.2 relaxed, one byte at a time, as plainly as it reads:
- * the reference the canonicaliser is compared with.
- */
-static void
-relaxed_ref(const uint8_t *r, size_t n, size_t name_len, bool strip,
-    struct inkan_buf *out)
-{
-	size_t end = n, i, colon;
-	bool wsp = false, started = false;
-
-	if (end >= 2 && r[end - 2] == '\r' && r[end - 1] == '\n')
-		end -= 2;
-	for (i = 0; i < name_len && i < end; i++)
-		inkan_buf_append_byte(out, inkan_ascii_lower(r[i]));
-	colon = name_len;
-	while (colon < end && r[colon] != ':')
-		colon++;
-	inkan_buf_append_byte(out, ':');
-	for (i = colon + 1; i < end; i++) {
-		uint8_t b = r[i];
-
-		if (b == ' ' || b == '\t') {
-			wsp = true;
-		} else if (b != '\r' && b != '\n') {
-			if (wsp && started)
-				inkan_buf_append_byte(out, ' ');
-			wsp = false;
-			started = true;
-			inkan_buf_append_byte(out, b);
-		}
-	}
-	if (!strip)
-		inkan_buf_append(out, "\r\n", 2);
 }
 
 /* Compares dkim_canon_header() on raw[0..n) with the reference, with out

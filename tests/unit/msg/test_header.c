@@ -32,28 +32,9 @@
 
 #include <inkan/msg.h>
 
-#define OUT_MAX (1 << 22)
+#include "hdr_test.h"
 
-static const char *
-status_name(enum inkan_status st)
-{
-	switch (st) {
-	case INKAN_OK:
-		return "ok";
-	case INKAN_ERR_NOMEM:
-		return "nomem";
-	case INKAN_ERR_LIMIT:
-		return "limit";
-	case INKAN_ERR_SYNTAX:
-		return "syntax";
-	case INKAN_ERR_INVAL:
-		return "inval";
-	case INKAN_ERR_STATE:
-		return "state";
-	default:
-		return "other";
-	}
-}
+#define OUT_MAX (1 << 22)
 
 static void
 put_seen(struct inkan_buf *out, unsigned seen)
@@ -224,26 +205,6 @@ parse_whole(const uint8_t *in, size_t len, unsigned flags,
     const struct inkan_limits *lim, struct inkan_buf *out, struct run *rn)
 {
 	parse_split(in, len, flags, lim, NULL, 0, out, rn);
-}
-
-/* Prints got and want when they differ; returns whether they are equal. */
-static bool
-same(const char *name, const char *how, const struct inkan_buf *got,
-    const char *want)
-{
-	if (strcmp(inkan_buf_cstr(got), want) == 0)
-		return true;
-	print_error("case \"%s\" (%s):\ngot:\n%swant:\n%s", name, how,
-	    inkan_buf_cstr(got), want);
-	return false;
-}
-
-static void
-want_equal(const char *name, const char *how, const struct inkan_buf *got,
-    const char *want)
-{
-	if (!same(name, how, got, want))
-		fail();
 }
 
 /* ---- the table ----------------------------------------------------- */
@@ -908,15 +869,6 @@ test_usage_example(void **state)
 }
 
 /* ---- property: chunking does not matter ----------------------------- */
-
-static uint64_t
-xorshift(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
 
 struct prop_msg {
 	const char *name;

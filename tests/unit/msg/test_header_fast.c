@@ -25,57 +25,9 @@
 
 #include <inkan/msg.h>
 
+#include "hdr_test.h"
+
 #define OUT_MAX (1 << 22)
-
-static const char *
-status_name(enum inkan_status st)
-{
-	switch (st) {
-	case INKAN_OK:
-		return "ok";
-	case INKAN_ERR_NOMEM:
-		return "nomem";
-	case INKAN_ERR_LIMIT:
-		return "limit";
-	case INKAN_ERR_SYNTAX:
-		return "syntax";
-	case INKAN_ERR_INVAL:
-		return "inval";
-	case INKAN_ERR_STATE:
-		return "state";
-	default:
-		return "other";
-	}
-}
-
-/* Prints got and want when they differ; returns whether they are equal. */
-static bool
-same(const char *name, const char *how, const struct inkan_buf *got,
-    const char *want)
-{
-	if (strcmp(inkan_buf_cstr(got), want) == 0)
-		return true;
-	print_error("case \"%s\" (%s):\ngot:\n%swant:\n%s", name, how,
-	    inkan_buf_cstr(got), want);
-	return false;
-}
-
-static void
-want_equal(const char *name, const char *how, const struct inkan_buf *got,
-    const char *want)
-{
-	if (!same(name, how, got, want))
-		fail();
-}
-
-static uint64_t
-xorshift(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
 
 /*
  * Writes everything the parser says about in[0..len), fed in chunks of
