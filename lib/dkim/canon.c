@@ -36,12 +36,6 @@ static const uint8_t special[256] = {
 	['\n'] = SP_LF,
 };
 
-static inline bool
-little_endian(void)
-{
-	return __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
-}
-
 static const uint8_t crlfs[256] = "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n"
 				  "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n"
 				  "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n"
@@ -214,8 +208,6 @@ bytes_eq(uint64_t w, uint64_t pat)
 	return ~(((t & low7) + low7) | t | low7);
 }
 
-#define BCAST(c) (UINT64_C(0x0101010101010101) * (uint8_t)(c))
-
 /*
  * The length of the longest prefix of p[0..n) (p[0] a content byte) that
  * relaxed canonicalisation leaves unchanged and that ends with a content
@@ -350,14 +342,14 @@ relaxed_clean_prefix(const uint8_t *p, size_t n, bool allow_lf)
 	i += clean_scan16(p + i, n - i, allow_lf);
 #endif
 
-	while (i + 9 <= n && little_endian()) {
+	while (i + 9 <= n && dkim_little_endian()) {
 		uint64_t w, sp, ws, tab, lf, trouble;
 
 		memcpy(&w, p + i, 8);
-		sp = bytes_eq(w, BCAST(' '));
-		tab = bytes_eq(w, BCAST('\t'));
-		lf = bytes_eq(w, BCAST('\n'));
-		ws = sp | tab | bytes_eq(w, BCAST('\r')) | lf;
+		sp = bytes_eq(w, DKIM_BCAST(' '));
+		tab = bytes_eq(w, DKIM_BCAST('\t'));
+		lf = bytes_eq(w, DKIM_BCAST('\n'));
+		ws = sp | tab | bytes_eq(w, DKIM_BCAST('\r')) | lf;
 		/* Byte k+1 is the next byte (little-endian load) */
 		trouble = tab | (sp & (ws >> 8));
 		if (allow_lf)
@@ -643,9 +635,10 @@ relaxed_header(struct inkan_view raw, size_t end, size_t name_len,
     bool strip_eol, struct inkan_buf *out)
 {
 	const uint8_t *r = raw.ptr;
-	size_t n = raw.len, i, colon, need;
+	size_t i, colon, need;
 	uint8_t *o, cls;
 #ifdef __SSE2__
+	size_t n = raw.len;
 	bool simd = false;
 #endif
 

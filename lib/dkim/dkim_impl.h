@@ -14,6 +14,10 @@
 #ifndef INKAN_DKIM_IMPL_H
 #define INKAN_DKIM_IMPL_H
 
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
 #include <openssl/evp.h>
 
 #include <inkan/dkim.h>
@@ -326,6 +330,46 @@ extern const size_t dkim_nrecommended;
  */
 void dkim_name_headers(struct inkan_buf *h, const struct dkim_msg *m,
     const char *const *names, size_t n, unsigned extra);
+
+/* ---- eight bytes at a time (verify.c, message.c, canon.c) -------------- */
+
+/* The byte c in each of the eight bytes of a word. */
+#define DKIM_BCAST(c) (UINT64_C(0x0101010101010101) * (uint8_t)(c))
+
+static inline bool
+dkim_little_endian(void)
+{
+	return __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
+}
+
+/* Eight bytes from p, unaligned, in memory order. */
+static inline uint64_t
+dkim_load8(const void *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, sizeof(x));
+	return x;
+}
+
+/*
+ * The ASCII capitals of the eight bytes of w made small letters, all at
+ * once, in either byte order. For a byte b below 0x80, b + (0x80 - 'A')
+ * has its top bit set exactly when b >= 'A', and b + (0x7f - 'Z') exactly
+ * when b > 'Z'; both sums stay below 0x100, so no byte carries into the
+ * next. The top bit of a capital, moved down to 0x20, makes it small.
+ * Bytes from 0x80 up are left as they are, as inkan_ascii_lower() leaves
+ * them.
+ */
+static inline uint64_t
+dkim_lower8(uint64_t w)
+{
+	uint64_t low7 = w & DKIM_BCAST(0x7f);
+	uint64_t upper = (low7 + DKIM_BCAST(0x80 - 'A')) &
+	    ~(low7 + DKIM_BCAST(0x7f - 'Z')) & ~w & DKIM_BCAST(0x80);
+
+	return w | (upper >> 2);
+}
 
 /* ---- small readers shared by verify.c and lib/arc ---------------------- */
 

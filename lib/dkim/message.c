@@ -93,32 +93,6 @@ fail(struct dkim_msg *m, enum inkan_status st, const char *msg)
 	return st;
 }
 
-static inline bool
-little_endian(void)
-{
-	return __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
-}
-
-#define BCAST(c) (UINT64_C(0x0101010101010101) * (uint8_t)(c))
-
-/*
- * The ASCII capitals of the eight bytes of w made small letters, all at
- * once. For a byte b below 0x80, b + (0x80 - 'A') has its top bit set
- * exactly when b >= 'A', and b + (0x7f - 'Z') exactly when b > 'Z'; both
- * sums stay below 0x100, so no byte carries into the next. The top bit
- * of a capital, moved down to 0x20, makes it small. Bytes from 0x80 up
- * are left as they are, as inkan_ascii_lower() leaves them.
- */
-static inline uint64_t
-lower8(uint64_t w)
-{
-	uint64_t low7 = w & BCAST(0x7f);
-	uint64_t upper = (low7 + BCAST(0x80 - 'A')) &
-	    ~(low7 + BCAST(0x7f - 'Z')) & ~w & BCAST(0x80);
-
-	return w | (upper >> 2);
-}
-
 /*
  * The key of the name p[0..len): its first eight bytes (fewer when it is
  * shorter, the rest of the word zero) lowercased, the first in the low
@@ -131,7 +105,7 @@ name_key(const uint8_t *p, size_t len, size_t avail)
 	size_t i, n = len < 8 ? len : 8;
 	uint64_t w = 0;
 
-	if (avail >= 8 && little_endian()) {
+	if (avail >= 8 && dkim_little_endian()) {
 		memcpy(&w, p, 8);
 		if (n < 8)
 			w &= (UINT64_C(1) << (8 * n)) - 1;
@@ -139,7 +113,7 @@ name_key(const uint8_t *p, size_t len, size_t avail)
 		for (i = 0; i < n; i++)
 			w |= (uint64_t)p[i] << (8 * i);
 	}
-	return lower8(w);
+	return dkim_lower8(w);
 }
 
 /*
@@ -158,7 +132,7 @@ tail_eq_nocase(const uint8_t *a, const uint8_t *b, size_t len)
 			i = len - 8;
 		memcpy(&x, a + i, 8);
 		memcpy(&y, b + i, 8);
-		if (lower8(x) != lower8(y))
+		if (dkim_lower8(x) != dkim_lower8(y))
 			return false;
 		if (i + 8 >= len)
 			return true;

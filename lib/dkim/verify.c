@@ -16,6 +16,7 @@
  * a body hash or signature that does not verify; temperror for a key
  * lookup that failed temporarily. neutral is not produced.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 #endif
 
 #include "dkim/dkim_impl.h"
+#include "util/poison.h"
 
 /* ---- per-message state ----------------------------------------------------
  */
@@ -67,6 +69,16 @@ struct inkan_dkim_verify {
 	/* Last: inkan_dkim_verify_new() zeroes the members before it. */
 	char error[300];
 };
+/* Where the arena member ends (the part of a kept verifier not poisoned). */
+#define ARENA_END                                    \
+	(offsetof(struct inkan_dkim_verify, arena) + \
+	    sizeof(((struct inkan_dkim_verify *)0)->arena))
+
+_Static_assert(sizeof(struct inkan_dkim_verify) -
+	    offsetof(struct inkan_dkim_verify, error) -
+	    sizeof(((struct inkan_dkim_verify *)0)->error) <
+	_Alignof(struct inkan_dkim_verify),
+    "error[] is the last member");
 
 /* ---- the parts kept between messages (struct dkim_vparts) ----------------
  */
@@ -136,8 +148,10 @@ inkan_dkim_verify_new(
 	if ((v = dkim->spare_verifier) != NULL) {
 		/* A freed verifier's memory, its arena emptied but for one
 		   chunk (inkan_arena_reset()). */
-		struct inkan_arena kept = v->arena;
+		struct inkan_arena kept;
 
+		inkan_unpoison(v, sizeof(*v));
+		kept = v->arena;
 		dkim->spare_verifier = NULL;
 		memset(v, 0, offsetof(struct inkan_dkim_verify, error));
 		v->arena = kept;
@@ -145,12 +159,15 @@ inkan_dkim_verify_new(
 		if ((v = malloc(sizeof(*v))) == NULL)
 			return INKAN_ERR_NOMEM;
 		memset(v, 0, offsetof(struct inkan_dkim_verify, error));
-		/* The per-signature state, copies of tags among it. The
-		   fields themselves are copied by message.c, outside the
-		   arena; the limit stays what it was when they were copied
-		   here too. */
-		if (!inkan_size_mul(dkim->lim.hdr_section_max, 2, &amax) ||
-		    !inkan_size_add(amax, 1u << 20, &amax))
+		/*
+		 * The per-signature state, copies of tags among it: at most
+		 * hdr_section_max + 1 MiB. The fields are copied by
+		 * message.c, outside the arena (at most 2 hdr_section_max +
+		 * hdr_fields_max there); this is the room the signatures had
+		 * when the fields took their share of a 2 hdr_section_max +
+		 * 1 MiB arena, never less.
+		 */
+		if (!inkan_size_add(dkim->lim.hdr_section_max, 1u << 20, &amax))
 			amax = SIZE_MAX;
 		inkan_arena_init(&v->arena, amax);
 	}
@@ -192,6 +209,12 @@ inkan_dkim_verify_free(struct inkan_dkim_verify **vp)
 	if (v->dkim->spare_verifier == NULL) {
 		inkan_arena_reset(&v->arena);
 		v->dkim->spare_verifier = v;
+		/* A use of v after free still shows under ASan: all of it
+		   but the arena, whose pointer to its chunk LeakSanitizer
+		   must still see. */
+		inkan_poison(v, offsetof(struct inkan_dkim_verify, arena));
+		inkan_poison(
+		    (const char *)v + ARENA_END, sizeof(*v) - ARENA_END);
 		return;
 	}
 	inkan_arena_clear(&v->arena);
@@ -204,6 +227,7 @@ dkim_verify_spare_free(struct inkan_dkim *d)
 	struct inkan_dkim_verify *v = d->spare_verifier;
 
 	if (v != NULL) {
+		inkan_unpoison(v, sizeof(*v));
 		inkan_arena_clear(&v->arena);
 		free(v);
 		d->spare_verifier = NULL;
@@ -220,33 +244,6 @@ set_error(struct inkan_dkim_verify *v, const char *msg)
  */
 
 /*
- * The 8 bytes of x with A-Z made lowercase, all at once: for each byte
- * b, adding 0x80 - 'A' to its low 7 bits sets bit 7 when they are >= 'A',
- * adding 0x80 - 'Z' - 1 when they are > 'Z' (neither sum carries into the
- * next byte); a byte with bit 7 set itself (8-bit) is no letter. The
- * letters get 0x20 (bit 7 shifted down by 2).
- */
-static inline uint64_t
-lower8(uint64_t x)
-{
-	const uint64_t ones = UINT64_C(0x0101010101010101);
-	uint64_t b = x & (0x7f * ones),
-		 upper = (b + (0x80 - 'A') * ones) &
-	    ~(b + (0x80 - 'Z' - 1) * ones) & ~x & (0x80 * ones);
-
-	return x | upper >> 2;
-}
-
-static inline uint64_t
-load8(const void *p)
-{
-	uint64_t x;
-
-	memcpy(&x, p, sizeof(x));
-	return x;
-}
-
-/*
  * Whether s is the n bytes of word, ASCII case-insensitively; word is
  * written in lowercase. Inline, the length first: most of what is
  * compared is not the word (each field's name against "DKIM-Signature").
@@ -257,13 +254,17 @@ is_word(struct inkan_view s, const char *word, size_t n)
 {
 	size_t i;
 
+	for (i = 0; i < n; i++) /* a programmer's error, not input's */
+		assert(inkan_ascii_lower((uint8_t)word[i]) == (uint8_t)word[i]);
 	if (s.len != n)
 		return false;
 	if (n >= 8) {
 		for (i = 0; n - i > 8; i += 8)
-			if (lower8(load8(s.ptr + i)) != load8(word + i))
+			if (dkim_lower8(dkim_load8(s.ptr + i)) !=
+			    dkim_load8(word + i))
 				return false;
-		return lower8(load8(s.ptr + n - 8)) == load8(word + n - 8);
+		return dkim_lower8(dkim_load8(s.ptr + n - 8)) ==
+		    dkim_load8(word + n - 8);
 	}
 	for (i = 0; i < n; i++)
 		if (inkan_ascii_lower(s.ptr[i]) != (uint8_t)word[i])

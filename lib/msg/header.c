@@ -154,6 +154,13 @@ struct inkan_hdr_parser {
 	/* Only read when state is HDR_ST_ERROR, and written then. */
 	char err_msg[256];
 };
+/* reset() zeroes from state up to err_msg: buf before, err_msg after. */
+_Static_assert(offsetof(struct inkan_hdr_parser, buf) <
+	offsetof(struct inkan_hdr_parser, state),
+    "buf is kept by reset()");
+_Static_assert(offsetof(struct inkan_hdr_parser, state) <
+	offsetof(struct inkan_hdr_parser, err_msg),
+    "err_msg ends what reset() zeroes");
 
 static int fail(struct inkan_hdr_parser *p, enum inkan_status st, uint64_t off,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -696,6 +703,8 @@ scan_name(const uint8_t *s, size_t n, size_t avail, struct hdr_name *nm)
 		colons &= (UINT64_C(1) << n) - 1;
 		seen = n;
 	}
+#else
+	(void)avail;
 #endif
 	if (colons != 0)
 		nm->colon = (size_t)__builtin_ctzll(colons);
@@ -1157,6 +1166,9 @@ walk_field(struct inkan_hdr_parser *p, size_t start, struct hdr_span *sp)
 		cr = in[w->pos + lf - 1] == '\r';
 		ncrlf += cr;
 		/* INKAN_HDR_SEEN_CRLF is 1, INKAN_HDR_SEEN_BARE_LF 2. */
+		_Static_assert(
+		    INKAN_HDR_SEEN_CRLF == 1 && INKAN_HDR_SEEN_BARE_LF == 2,
+		    "seen |= 2u >> cr");
 		seen |= 2u >> cr;
 		if (nlines++ == 0)
 			name_line = w->pos + lf - cr - start;

@@ -18,6 +18,8 @@
 
 #include <inkan/util.h>
 
+#include "util/poison.h"
+
 /* Every allocation is aligned for any scalar type and for SIMD loads. */
 #define ARENA_ALIGN 16
 /* Bytes of a default chunk, header included: one page. */
@@ -57,6 +59,7 @@ inkan_arena_clear(struct inkan_arena *a)
 	assert(a != NULL);
 	for (ch = a->head; ch != NULL; ch = next) {
 		next = ch->next;
+		inkan_unpoison(payload(ch), ch->size);
 		free(ch);
 	}
 	inkan_arena_init(a, a->max);
@@ -70,10 +73,12 @@ inkan_arena_reset(struct inkan_arena *a)
 	assert(a != NULL);
 	for (ch = a->head; ch != NULL; ch = next) {
 		next = ch->next;
-		if (keep == NULL && ch->size + CHUNK_HDR == ARENA_CHUNK_SIZE)
+		if (keep == NULL && ch->size + CHUNK_HDR == ARENA_CHUNK_SIZE) {
 			keep = ch;
-		else
+		} else {
+			inkan_unpoison(payload(ch), ch->size);
 			free(ch);
+		}
 	}
 	inkan_arena_init(a, a->max);
 	if (keep != NULL) {
@@ -81,6 +86,9 @@ inkan_arena_reset(struct inkan_arena *a)
 		keep->off = 0;
 		a->head = keep;
 		a->used = ARENA_CHUNK_SIZE;
+		/* Under ASan, what was handed out is unreadable until it is
+		   handed out again (take()). */
+		inkan_poison(payload(keep), keep->size);
 	}
 }
 
@@ -138,6 +146,7 @@ take(struct inkan_arena *a, size_t n)
 	if ((ch = a->head) != NULL && ch->size - ch->off >= need) {
 		p = payload(ch) + ch->off;
 		ch->off += need;
+		inkan_unpoison(p, need);
 		return p;
 	}
 	return alloc_chunk(a, need);
