@@ -7,6 +7,7 @@
  * quoted-string; one result per folded line, long results folded again
  * at a space before 78 columns.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -471,6 +472,7 @@ put_piece(struct inkan_buf *out, const char *text, const char *eol, size_t *col)
 	const char *sp;
 	size_t n;
 
+	assert(text[0] != '\0'); /* a piece is never empty: "x=" at least */
 	for (;;) {
 		sp = strchr(text + 1, ' ');
 		n = sp != NULL ? (size_t)(sp - text) : strlen(text);
