@@ -569,7 +569,7 @@ check_control(
 
 static void
 check_status(
-    struct fixtures *fx, struct inkan_view text, struct suite_counts *c)
+    const struct fixtures *fx, struct inkan_view text, struct suite_counts *c)
 {
 	char control_want[32] = "";
 	size_t pos = 0;
