@@ -440,7 +440,8 @@ fetch_https(const struct fixtures *fx, const char *domain,
 		n--;
 	snprintf(host, sizeof(host), "mta-sts.%.*s", (int)n, domain);
 	if ((srv = find_server(fx, domain)) == NULL) {
-		snprintf(why, size, "no HTTPS server was started for %s", host);
+		snprintf(
+		    why, size, "no HTTPS server was started for %.180s", host);
 		return INKAN_ERR_IO;
 	}
 	if (inkan_resolver_lookup(fx->resolver, host, INKAN_DNS_A, &a) !=
@@ -448,7 +449,7 @@ fetch_https(const struct fixtures *fx, const char *domain,
 	    a->rcode != INKAN_DNS_NOERROR || a->count == 0 ||
 	    a->records[0].is_raw) {
 		snprintf(
-		    why, size, "%s has no address in dnsmasq's data", host);
+		    why, size, "%.180s has no address in dnsmasq's data", host);
 		goto out;
 	}
 	ip = a->records[0].u.addr;
