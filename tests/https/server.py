@@ -1,8 +1,9 @@
-"""server.py: the HTTPS servers tests/https/https.sh runs on 127.0.0.1.
+"""server.py: the HTTPS servers of the local HTTPS tests, on 127.0.0.1.
 
-    server.py CERTDIR PORTFILE
+    server.py CERTDIR PORTFILE [--sites DIR] [NAME...]
 
-Serves, each on a free port chosen by the kernel:
+With no NAME (tests/https/https.sh), serves, each on a free port chosen
+by the kernel:
   good       TLS with CERTDIR/good.pem (a CA the test trusts; one name per
              behaviour: mta-sts.<behaviour>.test)
   untrusted  TLS with CERTDIR/untrusted.pem (signed by a CA nobody trusts)
@@ -12,19 +13,29 @@ Serves, each on a free port chosen by the kernel:
   plain      HTTP without TLS: a TLS client gets an HTTP error back
   hang       plain TCP that accepts and never says a word
   closed     a port that was bound and closed again: nothing listens
-and writes "name=port" lines to PORTFILE (atomically) once all listen.
-What an HTTPS server answers depends on the label before ".test" in the
-Host header (see BEHAVIOURS). Runs until killed.
+With NAMEs (tests/conformance/mtasts_snawoot.sh), serves only TLS with
+CERTDIR/NAME.pem for each. Writes "name=port" lines to PORTFILE
+(atomically) once all listen. Runs until killed.
+
+What an HTTPS server answers depends on the Host header: for
+mta-sts.<label>.test, the behaviour named label (see BEHAVIOURS); for
+another host, with --sites, what the file DIR/<host> says (written by the
+test: a first line "STATUS [CONTENT-TYPE]", then the body) at the path
+/.well-known/mta-sts.txt; otherwise 404.
 """
+import argparse
 import os
+import re
 import socket
 import ssl
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LIMIT = 65536  # inkan's mtasts_policy_max
+POLICY_PATH = "/.well-known/mta-sts.txt"
+# A host name, and so a safe file name in the sites directory.
+HOST_NAME = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)*")
 POLICY = (b"version: STSv1\r\nmode: enforce\r\nmx: mail.good.test\r\n"
           b"mx: *.backup.good.test\r\nmax_age: 86400\r\n")
 
@@ -67,10 +78,26 @@ class Handler(BaseHTTPRequestHandler):
         label = host[len("mta-sts."):-len(".test")] \
             if host.startswith("mta-sts.") and host.endswith(".test") \
             else ""
+        if label == "" and self.server.sites is not None:
+            behaviour = Handler.site
+        else:
+            behaviour = BEHAVIOURS.get(label, Handler.notfound)
         try:
-            BEHAVIOURS.get(label, Handler.notfound)(self)
+            behaviour(self)
         except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
             self.close_connection = True
+
+    def site(self):
+        host = (self.headers.get("Host") or "").split(":")[0].lower()
+        path = os.path.join(self.server.sites, host)
+        if (self.path != POLICY_PATH or not HOST_NAME.fullmatch(host)
+                or not os.path.isfile(path)):
+            self.notfound()
+            return
+        with open(path, "rb") as f:
+            first, _, body = f.read().partition(b"\n")
+        status, _, ctype = first.decode("ascii").partition(" ")
+        self.send_body(int(status), ctype or None, body)
 
     def good(self):
         self.send_body(200, "text/plain; charset=utf-8", POLICY)
@@ -148,16 +175,18 @@ BEHAVIOURS["expired"] = Handler.good
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
+    sites = None  # the --sites directory
 
     def handle_error(self, request, client_address):
         pass  # refused handshakes are the point of some tests
 
 
-def tls_server(certdir, name):
+def tls_server(certdir, name, sites=None):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(os.path.join(certdir, name + ".pem"),
                         os.path.join(certdir, name + ".key"))
     srv = Server(("127.0.0.1", 0), Handler)
+    srv.sites = sites
     # The handshake happens in the request's thread, not in accept().
     srv.socket = ctx.wrap_socket(srv.socket, server_side=True,
                                  do_handshake_on_connect=False)
@@ -193,16 +222,26 @@ def closed_port():
 
 
 def main():
-    certdir, portfile = sys.argv[1], sys.argv[2]
-    ports = {
-        "good": tls_server(certdir, "good"),
-        "untrusted": tls_server(certdir, "untrusted"),
-        "wrongname": tls_server(certdir, "wrongname"),
-        "expired": tls_server(certdir, "expired"),
-        "plain": plain_server(),
-        "hang": hang_server(),
-        "closed": closed_port(),
-    }
+    ap = argparse.ArgumentParser()
+    ap.add_argument("certdir")
+    ap.add_argument("portfile")
+    ap.add_argument("--sites")
+    ap.add_argument("names", nargs="*")
+    # Intermixed: the names may follow --sites DIR.
+    args = ap.parse_intermixed_args()
+    certdir, portfile = args.certdir, args.portfile
+    if args.names:
+        ports = {n: tls_server(certdir, n, args.sites) for n in args.names}
+    else:
+        ports = {
+            "good": tls_server(certdir, "good"),
+            "untrusted": tls_server(certdir, "untrusted"),
+            "wrongname": tls_server(certdir, "wrongname"),
+            "expired": tls_server(certdir, "expired"),
+            "plain": plain_server(),
+            "hang": hang_server(),
+            "closed": closed_port(),
+        }
     with open(portfile + ".tmp", "w") as f:
         for k, v in ports.items():
             f.write("%s=%d\n" % (k, v))
