@@ -175,7 +175,7 @@ struct inkan_authres_builder;
 /*
  * Starts a field for authserv_id (copied; a host name, written as a token
  * or quoted if it must be). Returns INKAN_ERR_INVAL for NULL or "",
- * INKAN_ERR_LIMIT when it is over 512 bytes as written, INKAN_ERR_NOMEM.
+ * INKAN_ERR_LIMIT when it is over 900 bytes as written, INKAN_ERR_NOMEM.
  */
 INKAN_API enum inkan_status inkan_authres_builder_new(
     const char *authserv_id, struct inkan_authres_builder **b_r);
@@ -195,7 +195,7 @@ INKAN_API void inkan_authres_builder_set_instance(
  * that are not printable ASCII become '?'; over 400 bytes it is cut there
  * and "..." added). Strings are copied. Returns INKAN_ERR_INVAL for a
  * method or result that is not a Keyword (RFC 8601 2.2: ldh-str),
- * INKAN_ERR_LIMIT for one over 64 bytes.
+ * INKAN_ERR_LIMIT when "method/version=result" would pass 980 bytes.
  */
 INKAN_API enum inkan_status inkan_authres_add(struct inkan_authres_builder *b,
     const char *method, const char *result, const char *reason);
@@ -205,8 +205,8 @@ INKAN_API enum inkan_status inkan_authres_add(struct inkan_authres_builder *b,
  * property must be Keywords; value is written bare when it is a token or
  * an addr-spec ([local-part] "@" domain, RFC 8601 2.2 pvalue), else as a
  * quoted-string. INKAN_ERR_STATE before any inkan_authres_add();
- * INKAN_ERR_LIMIT for a ptype or property over 64 bytes, or a value over
- * 512 bytes as written (quoted and escaped), which no line could hold.
+ * INKAN_ERR_LIMIT when "ptype.property=value" as written (quoted and
+ * escaped) would pass 980 bytes, which no line could hold.
  */
 INKAN_API enum inkan_status inkan_authres_add_prop(
     struct inkan_authres_builder *b, const char *ptype, const char *property,

@@ -19,17 +19,18 @@
 /* RFC 5322 2.1.1: lines SHOULD be at most 78 characters. */
 #define FOLD_WIDTH 78
 /*
- * RFC 5322 2.1.1: lines MUST be at most 998 characters. A piece is folded
- * at its spaces, so only a run without one can come near that: reasons
- * are cut to REASON_MAX bytes (they are free text for people), and an
- * authserv-id or a property value longer than VALUE_MAX bytes as written
- * (quoted and escaped) is refused (a domain name is at most 255 bytes, an
- * SMTP path 256: RFC 5321 4.5.3.1). No line can then pass 998.
+ * RFC 5322 2.1.1: lines MUST be at most 998 characters. Each result's
+ * "method=result" and each "ptype.property=value" (as written, quoted and
+ * escaped) goes on a line of its own at worst, after a TAB and before a
+ * ';': one longer than PIECE_MAX is refused. The authserv-id shares the
+ * first line with the field name and "i=N; ": at most ID_MAX as written.
+ * Reasons are free text for people: cut at REASON_MAX bytes, and folded
+ * at their spaces. No line can then pass 998.
  */
+#define PIECE_MAX 980
+#define ID_MAX 900
 #define REASON_MAX 400
-#define VALUE_MAX 512
 #define REASON_CUT "..."
-#define KEYWORD_MAX 64 /* method, result, ptype, property */
 /* RFC 6008 2: header.b holds "at least the first 8" characters of b=;
  * 16 tell signatures apart with room to spare. */
 #define HEADER_B_CHARS 16
@@ -199,7 +200,7 @@ inkan_authres_builder_new(
 		free(b);
 		return INKAN_ERR_NOMEM;
 	}
-	if (strlen(b->authserv_id) > VALUE_MAX) {
+	if (strlen(b->authserv_id) > ID_MAX) {
 		free(b->authserv_id);
 		free(b);
 		return INKAN_ERR_LIMIT;
@@ -285,7 +286,9 @@ add_versioned(struct inkan_authres_builder *b, const char *method,
 		return INKAN_ERR_INVAL;
 	if (!is_keyword(method) || !is_keyword(result))
 		return set_err(b, INKAN_ERR_INVAL);
-	if (strlen(method) > KEYWORD_MAX || strlen(result) > KEYWORD_MAX)
+	/* "/N=" takes at most 12 bytes. */
+	if (strlen(method) > PIECE_MAX || strlen(result) > PIECE_MAX ||
+	    strlen(method) + strlen(result) + 12 > PIECE_MAX)
 		return set_err(b, INKAN_ERR_LIMIT);
 	if (!grow(&b->results, &b->cap, b->count, sizeof(*b->results)))
 		return set_err(b, INKAN_ERR_NOMEM);
@@ -331,7 +334,8 @@ inkan_authres_add_prop(struct inkan_authres_builder *b, const char *ptype,
 		return set_err(b, INKAN_ERR_STATE);
 	if (!is_keyword(ptype) || !is_keyword(property) || value == NULL)
 		return set_err(b, INKAN_ERR_INVAL);
-	if (strlen(ptype) > KEYWORD_MAX || strlen(property) > KEYWORD_MAX)
+	if (strlen(ptype) > PIECE_MAX || strlen(property) > PIECE_MAX ||
+	    strlen(ptype) + strlen(property) + 2 > PIECE_MAX)
 		return set_err(b, INKAN_ERR_LIMIT);
 	inkan_buf_init(&t, 4096);
 	if (inkan_buf_printf(&t, "%s.%s=", ptype, property) != INKAN_OK) {
@@ -343,7 +347,7 @@ inkan_authres_add_prop(struct inkan_authres_builder *b, const char *ptype,
 		return set_err(b, INKAN_ERR_NOMEM);
 	text = make_text(prefix, value, true);
 	free(prefix);
-	if (text != NULL && strlen(text) - len > VALUE_MAX) {
+	if (text != NULL && strlen(text) > PIECE_MAX) {
 		free(text);
 		return set_err(b, INKAN_ERR_LIMIT);
 	}

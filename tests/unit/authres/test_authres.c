@@ -492,14 +492,14 @@ test_build_long(void **state)
 	/* Doubled spaces: nothing is lost or turned into a TAB. */
 	inkan_buf_append_cstr(&words, "  \"end\" ");
 	blob = calloc(2001, 1);
-	quotes = calloc(301, 1);
-	kw = calloc(66, 1);
+	quotes = calloc(501, 1);
+	kw = calloc(981, 1);
 	assert_non_null(blob);
 	assert_non_null(quotes);
 	assert_non_null(kw);
 	memset(blob, 'x', 2000);
-	memset(quotes, '"', 300); /* 600 bytes once escaped */
-	memset(kw, 'k', 65);
+	memset(quotes, '"', 500); /* 1,002 bytes once escaped and quoted */
+	memset(kw, 'k', 980);
 
 	assert_int_equal(
 	    inkan_authres_builder_new("mx.example.net", &b), INKAN_OK);
@@ -544,9 +544,20 @@ test_build_long(void **state)
 	assert_int_equal(
 	    inkan_authres_builder_new(quotes, &b), INKAN_ERR_LIMIT);
 	assert_null(b);
-	blob[512] = '\0'; /* exactly the most a value may be */
+	/* Exactly the most: a 900-byte authserv-id, a 980-byte piece. */
+	blob[901] = '\0';
+	assert_int_equal(inkan_authres_builder_new(blob, &b), INKAN_ERR_LIMIT);
+	blob[900] = '\0';
 	assert_int_equal(inkan_authres_builder_new(blob, &b), INKAN_OK);
 	assert_int_equal(inkan_authres_add(b, "spf", "pass", NULL), INKAN_OK);
+	blob[971] = '\0';
+	memset(blob + 900, 'x', 71);
+	assert_int_equal(
+	    inkan_authres_add_prop(b, "smtp", "helo", blob), INKAN_ERR_LIMIT);
+	inkan_authres_builder_free(&b);
+	assert_int_equal(inkan_authres_builder_new("mx", &b), INKAN_OK);
+	assert_int_equal(inkan_authres_add(b, "spf", "pass", NULL), INKAN_OK);
+	blob[970] = '\0'; /* "smtp.helo=" and 970 bytes */
 	assert_int_equal(
 	    inkan_authres_add_prop(b, "smtp", "helo", blob), INKAN_OK);
 	inkan_buf_reset(&out);
